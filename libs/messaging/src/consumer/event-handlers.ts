@@ -1,0 +1,70 @@
+import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
+import type { EntityManager } from 'typeorm';
+import type { EventEnvelope } from '../cloudevents/cloud-event-headers';
+import type { EventTopic, SchemaOf } from '../cloudevents/event-topic';
+import type { EventMetadata, Outbox } from '../outbox/outbox';
+
+/** Where a consumed event came from. */
+export interface RecordPosition {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+/** Publishes follow-up events in the handler's transaction, caused by the event being handled. */
+export interface FollowUpPublisher {
+  publish<T extends EventTopic, S extends SchemaOf<T>>(
+    topic: T,
+    schema: S,
+    message: MessageShape<S>,
+    metadata?: Partial<EventMetadata>,
+  ): Promise<EventEnvelope>;
+}
+
+export interface EventContext {
+  readonly envelope: EventEnvelope;
+  readonly position: RecordPosition;
+  /** The transaction that also records the event in the inbox: write effects through it. */
+  readonly manager: EntityManager;
+  readonly followUps: FollowUpPublisher;
+}
+
+export type EventHandler<S extends DescMessage> = (message: MessageShape<S>, context: EventContext) => Promise<void>;
+
+/**
+ * Handlers for one topic, keyed by event type. Types without a handler are acknowledged and
+ * skipped: a consumer does not have to care about every event on a topic.
+ */
+export class TopicHandlers<T extends EventTopic> {
+  private readonly handlers = new Map<string, EventHandler<DescMessage>>();
+
+  constructor(readonly topic: T) {}
+
+  on<S extends SchemaOf<T>>(schema: S, handler: EventHandler<S>): this {
+    if (this.handlers.has(schema.typeName)) throw new Error(`${schema.typeName} already has a handler`);
+    this.handlers.set(schema.typeName, handler as unknown as EventHandler<DescMessage>);
+    return this;
+  }
+
+  handlerFor(eventType: string): EventHandler<DescMessage> | undefined {
+    return this.handlers.get(eventType);
+  }
+}
+
+export function handlersFor<T extends EventTopic>(topic: T): TopicHandlers<T> {
+  return new TopicHandlers(topic);
+}
+
+/** Binds an outbox to a transaction and to the causing event's ids. */
+export function followUpPublisher(outbox: Outbox, manager: EntityManager, cause: EventEnvelope): FollowUpPublisher {
+  return {
+    publish: (topic, schema, message, metadata = {}) =>
+      outbox.append(manager, topic, schema, message, {
+        tenantId: cause.tenantId,
+        partitionKey: cause.partitionKey,
+        ...metadata,
+        causationId: metadata.causationId ?? cause.id,
+        correlationId: metadata.correlationId ?? cause.correlationId,
+      }),
+  };
+}
