@@ -31,6 +31,8 @@ export interface EventConsumerOptions {
   /** Events handled in one database transaction when all goes well. */
   readonly transactionBatchSize?: number;
   readonly partitionsConsumedConcurrently?: number;
+  /** How long the group waits for a silent member before rebalancing its partitions. */
+  readonly sessionTimeoutMs?: number;
   readonly classifyError?: (error: unknown) => ErrorClass;
   readonly logger?: MessagingLogger;
   readonly metrics?: MessagingMetrics;
@@ -83,6 +85,7 @@ export class EventConsumer {
       groupId: this.options.groupId,
       topics: [...this.topics.keys()],
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      sessionTimeoutMs: this.options.sessionTimeoutMs,
     });
     await this.consumer.run((batch) => this.handleBatch(batch));
   }

@@ -38,7 +38,7 @@ export class DeadLetterTools {
   constructor(private readonly kafka: KafkaPort) {}
 
   async list(dlqTopic: string, options: { timeoutMs?: number } = {}): Promise<DeadLetter[]> {
-    const records = await this.readAll(dlqTopic, options.timeoutMs ?? 30_000);
+    const records = await readTopicToEnd(this.kafka, dlqTopic, options.timeoutMs);
     return records.map(toDeadLetter);
   }
 
@@ -65,46 +65,50 @@ export class DeadLetterTools {
     }
     return letter;
   }
+}
 
-  private async readAll(topic: string, timeoutMs: number): Promise<IncomingRecord[]> {
-    const admin = await this.kafka.admin();
-    const groupId = `clement-dlq-browser-${randomUUID()}`;
-    try {
-      const offsets = await admin.topicOffsets(topic);
-      const remaining = new Map(
-        offsets.filter((entry) => BigInt(entry.high) > BigInt(entry.low)).map((entry) => [entry.partition, BigInt(entry.high)]),
+/**
+ * Reads every record a topic holds right now, from the beginning to the high watermarks, with a
+ * throw-away consumer group that is deleted afterwards.
+ */
+export async function readTopicToEnd(kafka: KafkaPort, topic: string, timeoutMs = 30_000): Promise<IncomingRecord[]> {
+  const admin = await kafka.admin();
+  const groupId = `clement-topic-reader-${randomUUID()}`;
+  try {
+    const offsets = await admin.topicOffsets(topic);
+    const remaining = new Map(
+      offsets.filter((entry) => BigInt(entry.high) > BigInt(entry.low)).map((entry) => [entry.partition, BigInt(entry.high)]),
+    );
+    const records: IncomingRecord[] = [];
+    if (remaining.size === 0) return records;
+    const consumer = kafka.consumer({ groupId, topics: [topic], fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`timed out reading ${topic} after ${timeoutMs} ms`)),
+        timeoutMs,
       );
-      const records: IncomingRecord[] = [];
-      if (remaining.size === 0) return records;
-      const consumer = this.kafka.consumer({ groupId, topics: [topic], fromBeginning: true });
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`timed out reading ${topic} after ${timeoutMs} ms`)),
-          timeoutMs,
-        );
-        consumer
-          .run(async (batch) => {
-            for (const record of batch.records) {
-              const high = remaining.get(batch.partition);
-              if (high === undefined || BigInt(record.offset) >= high) continue;
-              records.push(record);
-              if (BigInt(record.offset) + 1n >= high) remaining.delete(batch.partition);
-            }
-            if (remaining.size === 0) {
-              clearTimeout(timer);
-              resolve();
-            }
-          })
-          .catch((error: unknown) => {
+      consumer
+        .run(async (batch) => {
+          for (const record of batch.records) {
+            const high = remaining.get(batch.partition);
+            if (high === undefined || BigInt(record.offset) >= high) continue;
+            records.push(record);
+            if (BigInt(record.offset) + 1n >= high) remaining.delete(batch.partition);
+          }
+          if (remaining.size === 0) {
             clearTimeout(timer);
-            reject(error as Error);
-          });
-      }).finally(() => consumer.disconnect());
-      return records.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
-    } finally {
-      await admin.deleteGroup(groupId).catch(() => undefined);
-      await admin.disconnect();
-    }
+            resolve();
+          }
+        })
+        .catch((error: unknown) => {
+          clearTimeout(timer);
+          reject(error as Error);
+        });
+    }).finally(() => consumer.disconnect());
+    return records.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
+  } finally {
+    await admin.deleteGroup(groupId).catch(() => undefined);
+    await admin.disconnect();
   }
 }
 

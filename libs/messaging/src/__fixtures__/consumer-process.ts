@@ -1,0 +1,44 @@
+import { ProbeEmittedSchema } from '@clement/contracts';
+import { EventConsumer } from '../consumer/event-consumer';
+import { handlersFor } from '../consumer/event-handlers';
+import { Outbox } from '../outbox/outbox';
+import { requiredEnv, testDataSource, testKafka, testTopic } from './pipeline-fixture';
+
+/**
+ * Child process for the crash test: applies each probe to the `applied` table in the inbox
+ * transaction, so a redelivery after a SIGKILL must not apply it twice.
+ */
+async function main(): Promise<void> {
+  const schema = requiredEnv('TEST_SCHEMA');
+  const topic = testTopic(requiredEnv('TEST_TOPIC'));
+  const dataSource = testDataSource(schema, 6);
+  await dataSource.initialize();
+  const consumer = new EventConsumer({
+    groupId: requiredEnv('TEST_GROUP'),
+    kafka: testKafka('crash-test-consumer'),
+    sessionTimeoutMs: 10_000,
+    dataSource,
+    outbox: new Outbox({ schema, source: '/clement/crash-test' }),
+    subscriptions: [
+      handlersFor(topic).on(ProbeEmittedSchema, async (probe, { envelope, manager }) => {
+        await manager.query(`INSERT INTO "${schema}"."applied" ("key", "sequence", "event_id") VALUES ($1, $2, $3)`, [
+          envelope.partitionKey,
+          probe.sequence.toString(),
+          envelope.id,
+        ]);
+      }),
+    ],
+  });
+  await consumer.start();
+  process.send?.('ready');
+  const stop = () => {
+    void consumer.stop().then(() => dataSource.destroy()).then(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('disconnect', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
