@@ -1,0 +1,27 @@
+import { createRegistry, type DescFile, type DescMessage, type Registry } from '@bufbuild/protobuf';
+import { file_clement_common_v1_actor } from './gen/clement/common/v1/actor_pb';
+import { file_clement_common_v1_money } from './gen/clement/common/v1/money_pb';
+import { file_clement_platform_v1_probe } from './gen/clement/platform/v1/probe_pb';
+
+/** Every generated proto file; registry.spec.ts fails when a generated file is missing here. */
+export const contractFiles: readonly DescFile[] = [
+  file_clement_common_v1_actor,
+  file_clement_common_v1_money,
+  file_clement_platform_v1_probe,
+];
+
+/** All Clement message and enum types, by protobuf full name. */
+export const contractsRegistry: Registry = createRegistry(...contractFiles);
+
+/**
+ * The schema for a CloudEvents `ce_type` (a protobuf full name such as
+ * `clement.platform.v1.ProbeEmitted`), or undefined when Clement declares no such message.
+ */
+export function schemaForType(typeName: string): DescMessage | undefined {
+  return contractsRegistry.getMessage(typeName);
+}
+
+/** The CloudEvents `ce_type` of events carrying this schema: its protobuf full name. */
+export function eventTypeOf<Schema extends DescMessage>(schema: Schema): Schema['typeName'] {
+  return schema.typeName;
+}

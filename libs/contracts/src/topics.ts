@@ -1,0 +1,189 @@
+import type { DescMessage, Message, MessageShape } from '@bufbuild/protobuf';
+import { ProbeEmittedSchema } from './gen/clement/platform/v1/probe_pb';
+
+/**
+ * The one place Kafka topics are declared (docs/adr/0005-topic-naming-and-catalogue.md).
+ * deploy/kafka/topics.txt, docker-compose and Helm are generated from this file.
+ */
+
+export const TOPIC_VISIBILITIES = ['internal', 'inbound', 'outbound'] as const;
+/** internal: only Clement reads and writes; inbound: integrators write; outbound: integrators read. */
+export type TopicVisibility = (typeof TOPIC_VISIBILITIES)[number];
+
+/** `<domain>.<visibility>.<entity>.v<N>`, e.g. `platform.internal.probes.v1`. */
+export type TopicName = `${string}.${TopicVisibility}.${string}.v${number}`;
+export type DlqTopicName<Name extends string = TopicName> = `${Name}.dlq`;
+
+/** Lower-case domain and entity (digits and hyphens allowed), a visibility, a version from 1. */
+export const TOPIC_NAME_PATTERN =
+  /^[a-z][a-z0-9-]*\.(internal|inbound|outbound)\.[a-z][a-z0-9-]*\.v[1-9][0-9]*$/;
+export const DLQ_SUFFIX = '.dlq';
+
+export type CleanupPolicy = 'delete' | 'compact';
+
+const HOUR_MS = 60 * 60 * 1000;
+export const DAY_MS = 24 * HOUR_MS;
+/** Kafka's `retention.ms=-1`: keep records forever (compacted or audit topics). */
+export const RETAIN_FOREVER = -1;
+/** Dead letters outlive their source records so someone can inspect and replay them. */
+export const DLQ_RETENTION_MS = 14 * DAY_MS;
+
+export interface TopicDefinition<
+  Name extends string = string,
+  Messages extends readonly DescMessage[] = readonly DescMessage[],
+> {
+  readonly name: Name;
+  readonly partitions: number;
+  /** Kafka `retention.ms`; {@link RETAIN_FOREVER} keeps records forever. */
+  readonly retentionMs: number;
+  readonly cleanupPolicy: CleanupPolicy;
+  /** Whether records may carry `application/json` (protobuf JSON mapping) besides protobuf. */
+  readonly acceptsJson: boolean;
+  readonly description: string;
+  /** The protobuf schemas allowed on the topic; the CloudEvents `ce_type` is one of their type names. */
+  readonly messages: Messages;
+}
+
+export interface TopicSpec<Name extends TopicName, Messages extends readonly DescMessage[]> {
+  readonly name: Name;
+  readonly partitions: number;
+  readonly retentionMs: number;
+  /** Defaults to `delete`. */
+  readonly cleanupPolicy?: CleanupPolicy;
+  /** Defaults to true for `inbound` topics (integrators write them) and false otherwise. */
+  readonly acceptsJson?: boolean;
+  readonly description: string;
+  readonly messages: Messages;
+}
+
+/** The schemas allowed on a topic, as a union. */
+export type SchemaOf<T extends TopicDefinition> = T['messages'][number];
+/** The messages allowed on a topic, as a union: publishing anything else does not compile. */
+export type MessageOf<T extends TopicDefinition> = MessageShape<SchemaOf<T>>;
+/** The CloudEvents `ce_type` values allowed on a topic (protobuf full names). */
+export type EventTypeOf<T extends TopicDefinition> = SchemaOf<T>['typeName'];
+
+/** Declares a topic, checking its name and settings; a bad declaration fails at module load. */
+export function defineTopic<
+  const Name extends TopicName,
+  const Messages extends readonly [DescMessage, ...DescMessage[]],
+>(spec: TopicSpec<Name, Messages>): TopicDefinition<Name, Messages> {
+  const problems = specProblems(spec);
+  if (problems.length > 0) {
+    throw new Error(`invalid topic ${spec.name}: ${problems.join('; ')}`);
+  }
+  return Object.freeze({
+    name: spec.name,
+    partitions: spec.partitions,
+    retentionMs: spec.retentionMs,
+    cleanupPolicy: spec.cleanupPolicy ?? 'delete',
+    acceptsJson: spec.acceptsJson ?? visibilityOf(spec.name) === 'inbound',
+    description: spec.description,
+    messages: spec.messages,
+  });
+}
+
+function specProblems(spec: TopicSpec<TopicName, readonly DescMessage[]>): string[] {
+  const problems: string[] = [];
+  if (!TOPIC_NAME_PATTERN.test(spec.name)) {
+    problems.push(`name must match <domain>.<internal|inbound|outbound>.<entity>.v<N>`);
+  }
+  if (!Number.isInteger(spec.partitions) || spec.partitions < 1) {
+    problems.push(`partitions must be a positive integer, got ${spec.partitions}`);
+  }
+  if (
+    !Number.isInteger(spec.retentionMs) ||
+    (spec.retentionMs < 1 && spec.retentionMs !== RETAIN_FOREVER)
+  ) {
+    problems.push(
+      `retentionMs must be a positive integer or RETAIN_FOREVER, got ${spec.retentionMs}`,
+    );
+  }
+  if (spec.description.trim() === '') {
+    problems.push('description must not be empty');
+  }
+  if (spec.messages.length === 0) {
+    problems.push('messages must list at least one schema');
+  }
+  const typeNames = spec.messages.map((schema) => schema.typeName);
+  const repeated = typeNames.filter((typeName, index) => typeNames.indexOf(typeName) !== index);
+  if (repeated.length > 0) {
+    problems.push(`messages lists ${repeated.join(', ')} more than once`);
+  }
+  return problems;
+}
+
+function visibilityOf(name: string): string | undefined {
+  return name.split('.')[1];
+}
+
+/** The dead-letter twin of a topic: `<name>.dlq`. A dead-letter topic has no twin of its own. */
+export function dlqTopicOf<const Name extends string>(name: Name): DlqTopicName<Name> {
+  if (name.endsWith(DLQ_SUFFIX)) {
+    throw new Error(`${name} is already a dead-letter topic`);
+  }
+  return `${name}${DLQ_SUFFIX}`;
+}
+
+/**
+ * Every topic Clement uses, keyed by a camelCase id. Add new topics here (and only here), then
+ * run tools/scripts/codegen.sh to refresh deploy/kafka/topics.txt.
+ */
+export const topicCatalogue = {
+  platformProbes: defineTopic({
+    name: 'platform.internal.probes.v1',
+    partitions: 6,
+    retentionMs: DAY_MS,
+    description:
+      'Synthetic canary events pushed through the pipeline by SREs, integration tests and benchmarks.',
+    messages: [ProbeEmittedSchema],
+  }),
+} as const satisfies Record<string, TopicDefinition>;
+
+export type TopicCatalogue = typeof topicCatalogue;
+export type TopicId = keyof TopicCatalogue;
+export type CatalogueTopic = TopicCatalogue[TopicId];
+export type CatalogueTopicName = CatalogueTopic['name'];
+
+function dlqTwinOf(topic: TopicDefinition): TopicDefinition {
+  return Object.freeze({
+    name: dlqTopicOf(topic.name),
+    partitions: topic.partitions,
+    retentionMs: DLQ_RETENTION_MS,
+    cleanupPolicy: 'delete',
+    // Dead letters are the original records, byte for byte, so they carry the same content types.
+    acceptsJson: topic.acceptsJson,
+    description: `Dead letters of ${topic.name}: records that could not be processed, with the failure in headers.`,
+    messages: topic.messages,
+  });
+}
+
+const everyTopic: readonly TopicDefinition[] = Object.freeze(
+  Object.values<TopicDefinition>(topicCatalogue).flatMap((topic) => [topic, dlqTwinOf(topic)]),
+);
+
+/** Every topic to create, each followed by its dead-letter twin. */
+export function allTopicDefinitions(): readonly TopicDefinition[] {
+  return everyTopic;
+}
+
+/** The definition of a catalogued topic or dead-letter twin, by Kafka topic name. */
+export function findTopic(name: string): TopicDefinition | undefined {
+  return everyTopic.find((topic) => topic.name === name);
+}
+
+/**
+ * The schema to encode a message with on a topic. The type system already rejects messages the
+ * topic does not allow; the runtime check guards callers that lost the types (e.g. `as` casts).
+ */
+export function schemaForMessage<T extends TopicDefinition>(
+  topic: T,
+  message: MessageOf<T>,
+): SchemaOf<T> {
+  const typeName = (message as Message).$typeName;
+  const schema = topic.messages.find((candidate) => candidate.typeName === typeName);
+  if (schema === undefined) {
+    throw new Error(`${typeName} is not a message type of topic ${topic.name}`);
+  }
+  return schema;
+}
