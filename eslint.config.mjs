@@ -2,6 +2,47 @@ import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
+/**
+ * Layers: apps compose; domain logic is pure; data-access does I/O; contracts are leaves.
+ * Scopes: a service sees its own code and shared code, never another service's.
+ * Tests (and their fixtures) may also use the test harness, tagged type:testing.
+ */
+function boundaries(extraForAll) {
+  const allow = (...tags) => [...tags, ...extraForAll];
+  return {
+    enforceBuildableLibDependency: true,
+    banTransitiveDependencies: true,
+    depConstraints: [
+      {
+        sourceTag: 'type:app',
+        onlyDependOnLibsWithTags: allow('type:domain', 'type:data', 'type:util', 'type:contracts'),
+      },
+      {
+        sourceTag: 'type:domain',
+        onlyDependOnLibsWithTags: allow('type:domain', 'type:util', 'type:contracts'),
+      },
+      {
+        sourceTag: 'type:data',
+        onlyDependOnLibsWithTags: allow('type:data', 'type:domain', 'type:util', 'type:contracts'),
+      },
+      { sourceTag: 'type:util', onlyDependOnLibsWithTags: allow('type:util', 'type:contracts') },
+      { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: allow('type:contracts') },
+      {
+        sourceTag: 'type:testing',
+        onlyDependOnLibsWithTags: [
+          'type:testing',
+          'type:data',
+          'type:domain',
+          'type:util',
+          'type:contracts',
+        ],
+      },
+      { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+      { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:shared', 'scope:cli'] },
+    ],
+  };
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -23,38 +64,7 @@ export default tseslint.config(
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: true,
-          banTransitiveDependencies: true,
-          depConstraints: [
-            // Layers: apps compose; domain logic is pure; data-access does I/O; contracts are leaves.
-            {
-              sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:data', 'type:util', 'type:contracts'],
-            },
-            {
-              sourceTag: 'type:domain',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:contracts'],
-            },
-            {
-              sourceTag: 'type:data',
-              onlyDependOnLibsWithTags: ['type:data', 'type:domain', 'type:util', 'type:contracts'],
-            },
-            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:contracts'] },
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
-            {
-              sourceTag: 'type:testing',
-              onlyDependOnLibsWithTags: ['type:data', 'type:domain', 'type:util', 'type:contracts'],
-            },
-            // Scopes: a service sees its own code and shared code, never another service's.
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:tooling', onlyDependOnLibsWithTags: ['scope:shared', 'scope:tooling'] },
-            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:shared', 'scope:cli'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': ['error', boundaries([])],
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/await-thenable': 'error',
@@ -62,13 +72,19 @@ export default tseslint.config(
         'error',
         { considerDefaultExhaustiveForUnions: true },
       ],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-console': 'off',
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.int-spec.ts'],
-    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/__fixtures__/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@nx/enforce-module-boundaries': ['error', boundaries(['type:testing'])],
+    },
   },
   prettier,
 );

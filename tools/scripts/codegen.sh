@@ -18,7 +18,7 @@ out_root="$(cd "$out_root" && pwd)"
 bin="$repo_root/node_modules/.bin"
 for tool in buf protoc-gen-es tsx; do
   if [[ ! -x "$bin/$tool" ]]; then
-    echo "codegen: $bin/$tool is missing; run 'npm ci' first." >&2
+    echo "codegen: $bin/$tool is missing; run 'npm install' first." >&2
     exit 1
   fi
 done

@@ -9,6 +9,8 @@ buildProgram()
       process.stderr.write(`clement: ${error.message}\n`);
       process.exit(2);
     }
-    process.stderr.write(`clement: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `clement: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   });

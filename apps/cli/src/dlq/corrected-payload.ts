@@ -8,7 +8,8 @@ import { UsageError } from '../kafka-from-env';
  * encoded to protobuf binary (what internal topics carry).
  */
 export function encodeCorrectedPayload(eventType: string | undefined, jsonFile: string): Buffer {
-  if (!eventType) throw new UsageError('the dead letter has no ce_type; pass --header ce_type=<type> as well');
+  if (!eventType)
+    throw new UsageError('the dead letter has no ce_type; pass --header ce_type=<type> as well');
   const schema = schemaForType(eventType);
   if (!schema) throw new UsageError(`unknown event type ${eventType}`);
   let json: JsonValue;

@@ -25,7 +25,10 @@ function clement(...args: string[]) {
 
 describe('clement dlq (the command, against a real broker)', () => {
   const topic = `test.internal.cli-${Date.now().toString(36)}.v1`;
-  const kafka = createKafkajsPort({ clientId: 'cli-test', brokers: (process.env['KAFKA_BROKERS'] ?? '').split(',') });
+  const kafka = createKafkajsPort({
+    clientId: 'cli-test',
+    brokers: (process.env['KAFKA_BROKERS'] ?? '').split(','),
+  });
   const headers = envelopeToHeaders({
     id: 'evt-1',
     source: '/clement/cli-test',
@@ -53,7 +56,15 @@ describe('clement dlq (the command, against a real broker)', () => {
         key: 'tenant-a:debtor-1',
         value: Buffer.from([0x0a, 0xff, 0xff]),
         headers: deadLetterHeaders(
-          { topic, partition: 0, offset: '17', key: 'tenant-a:debtor-1', value: null, headers, timestamp: '0' },
+          {
+            topic,
+            partition: 0,
+            offset: '17',
+            key: 'tenant-a:debtor-1',
+            value: null,
+            headers,
+            timestamp: '0',
+          },
           {
             errorType: 'MalformedEventError',
             reason: 'undecodable-payload: invalid protobuf',
@@ -70,7 +81,10 @@ describe('clement dlq (the command, against a real broker)', () => {
 
   it('lists dead letters with their reason', async () => {
     const { stdout } = await clement('dlq', 'list', topic, '--json');
-    const letters = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const letters = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(letters).toEqual([
       expect.objectContaining({
         partition: 0,
@@ -92,26 +106,51 @@ describe('clement dlq (the command, against a real broker)', () => {
 
   it('replays a dead letter with a corrected payload to the original topic', async () => {
     const fixed = join(mkdtempSync(join(tmpdir(), 'clement-cli-')), 'fixed.json');
-    writeFileSync(fixed, JSON.stringify(toJson(ProbeEmittedSchema, create(ProbeEmittedSchema, { probeId: 'p', sequence: 5n }))));
+    writeFileSync(
+      fixed,
+      JSON.stringify(
+        toJson(ProbeEmittedSchema, create(ProbeEmittedSchema, { probeId: 'p', sequence: 5n })),
+      ),
+    );
 
-    const { stdout } = await clement('dlq', 'replay', topic, '--partition', '0', '--offset', '0', '--payload-json', fixed);
+    const { stdout } = await clement(
+      'dlq',
+      'replay',
+      topic,
+      '--partition',
+      '0',
+      '--offset',
+      '0',
+      '--payload-json',
+      fixed,
+    );
     expect(stdout).toContain(`to ${topic}`);
 
     const [replayed] = await readTopicToEnd(kafka, topic);
     expect(replayed.key).toBe('tenant-a:debtor-1');
     expect(fromBinary(ProbeEmittedSchema, replayed.value as Buffer).sequence).toBe(5n);
-    expect(replayed.headers).toMatchObject({ ce_id: 'evt-1', ce_type: ProbeEmittedSchema.typeName });
+    expect(replayed.headers).toMatchObject({
+      ce_id: 'evt-1',
+      ce_type: ProbeEmittedSchema.typeName,
+    });
     expect(replayed.headers[REPLAYED_FROM_HEADER]).toBe(`${dlqTopicName(topic)}/0/0`);
     expect(Object.keys(replayed.headers).some((name) => name.startsWith('dlq-'))).toBe(false);
   });
 
   it('explains bad usage with exit code 2', async () => {
-    await expect(clement('dlq', 'replay', topic, '--partition', '0', '--offset', '99')).rejects.toMatchObject({
+    await expect(
+      clement('dlq', 'replay', topic, '--partition', '0', '--offset', '99'),
+    ).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringContaining('no dead letter at'),
     });
     await expect(
-      run(process.execPath, ['--require', 'tsx/cjs', main, 'dlq', 'list', topic], { env: { ...process.env, KAFKA_BROKERS: '' } }),
-    ).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('KAFKA_BROKERS is not set') });
+      run(process.execPath, ['--require', 'tsx/cjs', main, 'dlq', 'list', topic], {
+        env: { ...process.env, KAFKA_BROKERS: '' },
+      }),
+    ).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('KAFKA_BROKERS is not set'),
+    });
   });
 });

@@ -35,21 +35,42 @@ export function dlqCommand(write: (line: string) => void): Command {
     .argument('<topic>', 'a topic or its .dlq twin')
     .requiredOption('--partition <n>', 'partition of the dead letter', parseNonNegativeInteger)
     .requiredOption('--offset <n>', 'offset of the dead letter')
-    .addOption(new Option('--payload-json <file>', 'corrected payload as protobuf JSON of the event type').conflicts('payloadFile'))
+    .addOption(
+      new Option(
+        '--payload-json <file>',
+        'corrected payload as protobuf JSON of the event type',
+      ).conflicts('payloadFile'),
+    )
     .option('--payload-file <file>', 'corrected payload as raw bytes')
-    .option('--header <name=value>', 'set or correct a header (repeatable)', collect, [] as string[])
+    .option(
+      '--header <name=value>',
+      'set or correct a header (repeatable)',
+      collect,
+      [] as string[],
+    )
     .action(
       async (
         topic: string,
-        options: { partition: number; offset: string; payloadJson?: string; payloadFile?: string; header: string[] },
+        options: {
+          partition: number;
+          offset: string;
+          payloadJson?: string;
+          payloadFile?: string;
+          header: string[];
+        },
       ) => {
-        if (!/^\d+$/.test(options.offset)) throw new UsageError(`--offset must be a number, got ${options.offset}`);
+        if (!/^\d+$/.test(options.offset))
+          throw new UsageError(`--offset must be a number, got ${options.offset}`);
         const headers = parseHeaderOptions(options.header);
         const tools = new DeadLetterTools(kafkaFromEnv());
         const letters = await tools.list(asDlqTopic(topic));
-        const letter = letters.find((item) => item.partition === options.partition && item.offset === options.offset);
+        const letter = letters.find(
+          (item) => item.partition === options.partition && item.offset === options.offset,
+        );
         if (!letter) {
-          throw new UsageError(`no dead letter at ${asDlqTopic(topic)} ${options.partition}/${options.offset}`);
+          throw new UsageError(
+            `no dead letter at ${asDlqTopic(topic)} ${options.partition}/${options.offset}`,
+          );
         }
         const eventType = headers['ce_type'] ?? letter.eventType;
         const value = options.payloadJson
@@ -57,8 +78,16 @@ export function dlqCommand(write: (line: string) => void): Command {
           : options.payloadFile
             ? readFileSync(options.payloadFile)
             : undefined;
-        await tools.replay({ dlqTopic: letter.dlqTopic, partition: letter.partition, offset: letter.offset, value, headers });
-        write(`replayed ${letter.dlqTopic} ${letter.partition}/${letter.offset} to ${letter.originalTopic}`);
+        await tools.replay({
+          dlqTopic: letter.dlqTopic,
+          partition: letter.partition,
+          offset: letter.offset,
+          value,
+          headers,
+        });
+        write(
+          `replayed ${letter.dlqTopic} ${letter.partition}/${letter.offset} to ${letter.originalTopic}`,
+        );
       },
     );
 

@@ -2,7 +2,10 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
 /** Starts a fixture script in its own Node process (TypeScript via tsx) and waits for 'ready'. */
-export async function startFixtureProcess(script: string, env: Record<string, string>): Promise<ChildProcess> {
+export async function startFixtureProcess(
+  script: string,
+  env: Record<string, string>,
+): Promise<ChildProcess> {
   const child = fork(join(__dirname, script), [], {
     execArgv: ['--require', 'tsx/cjs'],
     env: { ...process.env, ...env },
@@ -22,7 +25,10 @@ export async function startFixtureProcess(script: string, env: Record<string, st
   return child;
 }
 
-export async function killProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+export async function killProcess(
+  child: ChildProcess,
+  signal: NodeJS.Signals = 'SIGKILL',
+): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill(signal);

@@ -21,18 +21,20 @@ async function main(): Promise<void> {
     outbox: new Outbox({ schema, source: '/clement/crash-test' }),
     subscriptions: [
       handlersFor(topic).on(ProbeEmittedSchema, async (probe, { envelope, manager }) => {
-        await manager.query(`INSERT INTO "${schema}"."applied" ("key", "sequence", "event_id") VALUES ($1, $2, $3)`, [
-          envelope.partitionKey,
-          probe.sequence.toString(),
-          envelope.id,
-        ]);
+        await manager.query(
+          `INSERT INTO "${schema}"."applied" ("key", "sequence", "event_id") VALUES ($1, $2, $3)`,
+          [envelope.partitionKey, probe.sequence.toString(), envelope.id],
+        );
       }),
     ],
   });
   await consumer.start();
   process.send?.('ready');
   const stop = () => {
-    void consumer.stop().then(() => dataSource.destroy()).then(() => process.exit(0));
+    void consumer
+      .stop()
+      .then(() => dataSource.destroy())
+      .then(() => process.exit(0));
   };
   process.on('SIGTERM', stop);
   process.on('disconnect', stop);

@@ -11,7 +11,8 @@ import { dlqTopicName, type EventTopic } from '../cloudevents/event-topic';
 
 export function requiredEnv(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set (integration tests get it from the jest global setup)`);
+  if (!value)
+    throw new Error(`${name} is not set (integration tests get it from the jest global setup)`);
   return value;
 }
 
@@ -28,8 +29,18 @@ export async function createTestTopics(kafka: KafkaPort, topic: EventTopic): Pro
   const admin = await kafka.admin();
   try {
     await provisionTopics(admin, [
-      { name: topic.name, partitions: topic.partitions, retentionMs: 86_400_000, cleanupPolicy: 'delete' },
-      { name: dlqTopicName(topic.name), partitions: topic.partitions, retentionMs: 86_400_000, cleanupPolicy: 'delete' },
+      {
+        name: topic.name,
+        partitions: topic.partitions,
+        retentionMs: 86_400_000,
+        cleanupPolicy: 'delete',
+      },
+      {
+        name: dlqTopicName(topic.name),
+        partitions: topic.partitions,
+        retentionMs: 86_400_000,
+        cleanupPolicy: 'delete',
+      },
     ]);
   } finally {
     await admin.disconnect();

@@ -6,11 +6,19 @@ async function main(): Promise<void> {
   const schema = requiredEnv('TEST_SCHEMA');
   const dataSource = testDataSource(schema, 2);
   await dataSource.initialize();
-  const relay = new OutboxRelay({ dataSource, schema, producer: testKafka('crash-test-relay').producer(), batchSize: 200 });
+  const relay = new OutboxRelay({
+    dataSource,
+    schema,
+    producer: testKafka('crash-test-relay').producer(),
+    batchSize: 200,
+  });
   await relay.start();
   process.send?.('ready');
   const stop = () => {
-    void relay.stop().then(() => dataSource.destroy()).then(() => process.exit(0));
+    void relay
+      .stop()
+      .then(() => dataSource.destroy())
+      .then(() => process.exit(0));
   };
   process.on('SIGTERM', stop);
   process.on('disconnect', stop);

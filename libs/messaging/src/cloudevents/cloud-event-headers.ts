@@ -60,7 +60,8 @@ export function envelopeToHeaders(envelope: EventEnvelope): RecordHeaders {
     [CloudEventHeader.correlationId]: envelope.correlationId,
   };
   if (envelope.subject !== undefined) headers[CloudEventHeader.subject] = envelope.subject;
-  if (envelope.causationId !== undefined) headers[CloudEventHeader.causationId] = envelope.causationId;
+  if (envelope.causationId !== undefined)
+    headers[CloudEventHeader.causationId] = envelope.causationId;
   return headers;
 }
 
@@ -77,11 +78,17 @@ export function envelopeFromHeaders(headers: RecordHeaders): EventEnvelope {
   };
   const specversion = required(CloudEventHeader.specversion);
   if (specversion !== CE_SPEC_VERSION) {
-    throw new MalformedEventError('invalid-attribute', `${CloudEventHeader.specversion} must be 1.0, got ${specversion}`);
+    throw new MalformedEventError(
+      'invalid-attribute',
+      `${CloudEventHeader.specversion} must be 1.0, got ${specversion}`,
+    );
   }
   const time = required(CloudEventHeader.time);
   if (!RFC3339.test(time) || Number.isNaN(Date.parse(time))) {
-    throw new MalformedEventError('invalid-attribute', `${CloudEventHeader.time} is not an RFC 3339 timestamp`);
+    throw new MalformedEventError(
+      'invalid-attribute',
+      `${CloudEventHeader.time} is not an RFC 3339 timestamp`,
+    );
   }
   const contentType = parseContentType(required(CloudEventHeader.contentType));
   const id = required(CloudEventHeader.id);
@@ -101,7 +108,11 @@ export function envelopeFromHeaders(headers: RecordHeaders): EventEnvelope {
 
 function parseContentType(value: string): EventContentType {
   const mediaType = value.split(';')[0].trim().toLowerCase();
-  if (mediaType === ContentType.protobuf || mediaType === 'application/x-protobuf') return ContentType.protobuf;
+  if (mediaType === ContentType.protobuf || mediaType === 'application/x-protobuf')
+    return ContentType.protobuf;
   if (mediaType === ContentType.json) return ContentType.json;
-  throw new MalformedEventError('unsupported-content-type', `content-type ${value} is not supported`);
+  throw new MalformedEventError(
+    'unsupported-content-type',
+    `content-type ${value} is not supported`,
+  );
 }

@@ -2,7 +2,12 @@ import { create, toBinary, toJsonString } from '@bufbuild/protobuf';
 import { ProbeEmittedSchema, topicCatalogue } from '@clement/contracts';
 import { MalformedEventError } from '../errors';
 import type { IncomingRecord, RecordHeaders } from '../kafka/kafka-port';
-import { ContentType, envelopeFromHeaders, envelopeToHeaders, type EventEnvelope } from './cloud-event-headers';
+import {
+  ContentType,
+  envelopeFromHeaders,
+  envelopeToHeaders,
+  type EventEnvelope,
+} from './cloud-event-headers';
 import { decodeRecord } from './event-codec';
 import type { EventTopic } from './event-topic';
 
@@ -20,8 +25,20 @@ const envelope: EventEnvelope = {
 
 const probe = create(ProbeEmittedSchema, { probeId: 'run-1', sequence: 7n, note: 'hello' });
 
-function record(headers: RecordHeaders, value: Buffer | null, key: string | null = 'tenant-a:debtor-1'): IncomingRecord {
-  return { topic: 'platform.internal.probes.v1', partition: 0, offset: '0', key, value, headers, timestamp: '0' };
+function record(
+  headers: RecordHeaders,
+  value: Buffer | null,
+  key: string | null = 'tenant-a:debtor-1',
+): IncomingRecord {
+  return {
+    topic: 'platform.internal.probes.v1',
+    partition: 0,
+    offset: '0',
+    key,
+    value,
+    headers,
+    timestamp: '0',
+  };
 }
 
 function reasonOf(work: () => unknown): string {
@@ -49,18 +66,30 @@ describe('CloudEvents binary-mode headers', () => {
     expect(envelopeFromHeaders(headers)).toEqual({ ...envelope, causationId: 'cause-1' });
   });
 
-  it.each(['ce_id', 'ce_source', 'ce_type', 'ce_specversion', 'ce_time', 'content-type', 'ce_tenantid', 'ce_partitionkey'])(
-    'rejects a record without %s',
-    (header) => {
-      const headers = envelopeToHeaders(envelope);
-      delete headers[header];
-      expect(() => envelopeFromHeaders(headers)).toThrow(`header ${header} is missing`);
-    },
-  );
+  it.each([
+    'ce_id',
+    'ce_source',
+    'ce_type',
+    'ce_specversion',
+    'ce_time',
+    'content-type',
+    'ce_tenantid',
+    'ce_partitionkey',
+  ])('rejects a record without %s', (header) => {
+    const headers = envelopeToHeaders(envelope);
+    delete headers[header];
+    expect(() => envelopeFromHeaders(headers)).toThrow(`header ${header} is missing`);
+  });
 
   it('rejects an unparseable time and a foreign spec version', () => {
-    expect(reasonOf(() => envelopeFromHeaders({ ...envelopeToHeaders(envelope), ce_time: 'yesterday' }))).toBe('invalid-attribute');
-    expect(reasonOf(() => envelopeFromHeaders({ ...envelopeToHeaders(envelope), ce_specversion: '0.3' }))).toBe('invalid-attribute');
+    expect(
+      reasonOf(() => envelopeFromHeaders({ ...envelopeToHeaders(envelope), ce_time: 'yesterday' })),
+    ).toBe('invalid-attribute');
+    expect(
+      reasonOf(() =>
+        envelopeFromHeaders({ ...envelopeToHeaders(envelope), ce_specversion: '0.3' }),
+      ),
+    ).toBe('invalid-attribute');
   });
 
   it('defaults the correlation id to the event id', () => {
@@ -75,7 +104,10 @@ describe('decodeRecord', () => {
   const inbound: EventTopic = { ...internal, name: 'crm.inbound.events.v1', acceptsJson: true };
 
   it('decodes a protobuf payload into the typed message', () => {
-    const decoded = decodeRecord(internal, record(envelopeToHeaders(envelope), Buffer.from(toBinary(ProbeEmittedSchema, probe))));
+    const decoded = decodeRecord(
+      internal,
+      record(envelopeToHeaders(envelope), Buffer.from(toBinary(ProbeEmittedSchema, probe))),
+    );
     expect(decoded.schema.typeName).toBe(ProbeEmittedSchema.typeName);
     expect(decoded.message).toMatchObject({ probeId: 'run-1', sequence: 7n, note: 'hello' });
   });
@@ -84,22 +116,44 @@ describe('decodeRecord', () => {
     const headers = envelopeToHeaders({ ...envelope, contentType: ContentType.json });
     const json = Buffer.from(toJsonString(ProbeEmittedSchema, probe));
     expect(decodeRecord(inbound, record(headers, json)).message).toMatchObject({ sequence: 7n });
-    expect(reasonOf(() => decodeRecord(internal, record(headers, json)))).toBe('unsupported-content-type');
+    expect(reasonOf(() => decodeRecord(internal, record(headers, json)))).toBe(
+      'unsupported-content-type',
+    );
   });
 
   it('names what is wrong with a broken record', () => {
     const headers = envelopeToHeaders(envelope);
-    expect(reasonOf(() => decodeRecord(internal, record(headers, Buffer.from([0xff, 0xff, 0xff]))))).toBe('undecodable-payload');
-    expect(reasonOf(() => decodeRecord(internal, record({ ...headers, ce_type: 'clement.x.v1.Unknown' }, Buffer.alloc(0))))).toBe(
-      'event-type-not-allowed-on-topic',
+    expect(
+      reasonOf(() => decodeRecord(internal, record(headers, Buffer.from([0xff, 0xff, 0xff])))),
+    ).toBe('undecodable-payload');
+    expect(
+      reasonOf(() =>
+        decodeRecord(
+          internal,
+          record({ ...headers, ce_type: 'clement.x.v1.Unknown' }, Buffer.alloc(0)),
+        ),
+      ),
+    ).toBe('event-type-not-allowed-on-topic');
+    expect(reasonOf(() => decodeRecord(internal, record(headers, Buffer.alloc(0), null)))).toBe(
+      'missing-key',
     );
-    expect(reasonOf(() => decodeRecord(internal, record(headers, Buffer.alloc(0), null)))).toBe('missing-key');
-    expect(reasonOf(() => decodeRecord(internal, record(headers, null)))).toBe('undecodable-payload');
+    expect(reasonOf(() => decodeRecord(internal, record(headers, null)))).toBe(
+      'undecodable-payload',
+    );
     const jsonHeaders = envelopeToHeaders({ ...envelope, contentType: ContentType.json });
-    expect(reasonOf(() => decodeRecord(inbound, record(jsonHeaders, Buffer.from('{"sequence": "x"'))))).toBe('undecodable-payload');
-    expect(reasonOf(() => decodeRecord(inbound, record(jsonHeaders, Buffer.from('{"noSuchField": 1}'))))).toBe('undecodable-payload');
-    expect(reasonOf(() => decodeRecord(internal, record({ ...headers, 'content-type': 'text/plain' }, Buffer.alloc(0))))).toBe(
-      'unsupported-content-type',
-    );
+    expect(
+      reasonOf(() => decodeRecord(inbound, record(jsonHeaders, Buffer.from('{"sequence": "x"')))),
+    ).toBe('undecodable-payload');
+    expect(
+      reasonOf(() => decodeRecord(inbound, record(jsonHeaders, Buffer.from('{"noSuchField": 1}')))),
+    ).toBe('undecodable-payload');
+    expect(
+      reasonOf(() =>
+        decodeRecord(
+          internal,
+          record({ ...headers, 'content-type': 'text/plain' }, Buffer.alloc(0)),
+        ),
+      ),
+    ).toBe('unsupported-content-type');
   });
 });

@@ -54,22 +54,34 @@ function decodePayload(
       try {
         return fromBinary(schema, value);
       } catch (error) {
-        throw new MalformedEventError('undecodable-payload', `invalid protobuf for ${schema.typeName}: ${(error as Error).message}`);
+        throw new MalformedEventError(
+          'undecodable-payload',
+          `invalid protobuf for ${schema.typeName}: ${(error as Error).message}`,
+        );
       }
     case ContentType.json: {
       if (!topic.acceptsJson) {
-        throw new MalformedEventError('unsupported-content-type', `${topic.name} accepts application/protobuf only`);
+        throw new MalformedEventError(
+          'unsupported-content-type',
+          `${topic.name} accepts application/protobuf only`,
+        );
       }
       let json: JsonValue;
       try {
         json = JSON.parse(value.toString('utf8')) as JsonValue;
       } catch (error) {
-        throw new MalformedEventError('undecodable-payload', `invalid JSON: ${(error as Error).message}`);
+        throw new MalformedEventError(
+          'undecodable-payload',
+          `invalid JSON: ${(error as Error).message}`,
+        );
       }
       try {
         return fromJson(schema, json);
       } catch (error) {
-        throw new MalformedEventError('undecodable-payload', `JSON does not match ${schema.typeName}: ${(error as Error).message}`);
+        throw new MalformedEventError(
+          'undecodable-payload',
+          `JSON does not match ${schema.typeName}: ${(error as Error).message}`,
+        );
       }
     }
   }

@@ -42,10 +42,20 @@ describe('EventConsumer on real Kafka and PostgreSQL', () => {
   let consumer: EventConsumer;
   let outbox: Outbox;
 
-  const probeRecord = (key: string, sequence: number, note = '', headers: Partial<RecordHeaders> = {}) => ({
+  const probeRecord = (
+    key: string,
+    sequence: number,
+    note = '',
+    headers: Partial<RecordHeaders> = {},
+  ) => ({
     topic: topic.name,
     key,
-    value: Buffer.from(toBinary(ProbeEmittedSchema, create(ProbeEmittedSchema, { probeId: key, sequence: BigInt(sequence), note }))),
+    value: Buffer.from(
+      toBinary(
+        ProbeEmittedSchema,
+        create(ProbeEmittedSchema, { probeId: key, sequence: BigInt(sequence), note }),
+      ),
+    ),
     headers: {
       ...envelopeToHeaders({
         id: `${key}-${sequence}-${suffix}`,
@@ -61,14 +71,21 @@ describe('EventConsumer on real Kafka and PostgreSQL', () => {
     } as RecordHeaders,
   });
   const applied = async (key: string) =>
-    ((await dataSource.query(`SELECT "sequence" FROM "${schema}"."applied" WHERE "key" = $1 ORDER BY "id"`, [key])) as {
-      sequence: string;
-    }[]).map((row) => Number(row.sequence));
+    (
+      (await dataSource.query(
+        `SELECT "sequence" FROM "${schema}"."applied" WHERE "key" = $1 ORDER BY "id"`,
+        [key],
+      )) as {
+        sequence: string;
+      }[]
+    ).map((row) => Number(row.sequence));
 
   beforeAll(async () => {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-    trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] }));
+    trace.setGlobalTracerProvider(
+      new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] }),
+    );
 
     await createTestTopics(kafka, topic);
     await prepareSchema(schema);
@@ -92,13 +109,13 @@ describe('EventConsumer on real Kafka and PostgreSQL', () => {
           attemptsByNote.set(`${probe.note}/${probe.sequence}`, attempt);
           if (probe.note === 'flaky' && attempt < 3) throw new Error('database hiccup');
           if (probe.note === 'always-fails') throw new Error('downstream keeps failing');
-          if (probe.note === 'invalid') throw new PermanentEventError('balance must not be negative');
+          if (probe.note === 'invalid')
+            throw new PermanentEventError('balance must not be negative');
           if (probe.note === 'slow') await new Promise((resolve) => setTimeout(resolve, 9_000));
-          await manager.query(`INSERT INTO "${schema}"."applied" ("key", "sequence", "event_id") VALUES ($1, $2, $3)`, [
-            envelope.partitionKey,
-            probe.sequence.toString(),
-            envelope.id,
-          ]);
+          await manager.query(
+            `INSERT INTO "${schema}"."applied" ("key", "sequence", "event_id") VALUES ($1, $2, $3)`,
+            [envelope.partitionKey, probe.sequence.toString(), envelope.id],
+          );
         }),
       ],
     });
@@ -128,13 +145,20 @@ describe('EventConsumer on real Kafka and PostgreSQL', () => {
 
     await eventually(async () => expect(await applied(key)).toEqual([1, 4]));
     const tools = new DeadLetterTools(kafka);
-    const letters = (await tools.list(dlqTopicName(topic.name))).filter((letter) => letter.key === key);
-    expect(letters.map((letter) => [letter.errorType, letter.reason.split(':')[0], letter.attempts])).toEqual([
+    const letters = (await tools.list(dlqTopicName(topic.name))).filter(
+      (letter) => letter.key === key,
+    );
+    expect(
+      letters.map((letter) => [letter.errorType, letter.reason.split(':')[0], letter.attempts]),
+    ).toEqual([
       ['MalformedEventError', 'undecodable-payload', 1],
       ['MalformedEventError', 'missing-attribute', 1],
     ]);
     expect(letters[1].reason).toContain('ce_type');
-    expect(letters[0]).toMatchObject({ originalTopic: topic.name, consumerGroup: `consumer-test-${suffix}` });
+    expect(letters[0]).toMatchObject({
+      originalTopic: topic.name,
+      consumerGroup: `consumer-test-${suffix}`,
+    });
     expect(Number(letters[1].originalOffset)).toBe(Number(letters[0].originalOffset) + 1);
 
     await tools.replay({
@@ -166,8 +190,17 @@ describe('EventConsumer on real Kafka and PostgreSQL', () => {
     expect(attemptsByNote.get('always-fails/2')).toBe(3);
     expect(attemptsByNote.get('invalid/3')).toBe(1);
     await eventually(async () => {
-      const letters = (await new DeadLetterTools(kafka).list(dlqTopicName(topic.name))).filter((letter) => letter.key === key);
-      expect(letters.map((letter) => [letter.eventId, letter.errorType, letter.attempts, letter.record.headers['dlq-error-class']])).toEqual([
+      const letters = (await new DeadLetterTools(kafka).list(dlqTopicName(topic.name))).filter(
+        (letter) => letter.key === key,
+      );
+      expect(
+        letters.map((letter) => [
+          letter.eventId,
+          letter.errorType,
+          letter.attempts,
+          letter.record.headers['dlq-error-class'],
+        ]),
+      ).toEqual([
         [`${key}-2-${suffix}`, 'Error', 3, 'transient'],
         [`${key}-3-${suffix}`, 'PermanentEventError', 1, 'permanent'],
       ]);
@@ -192,17 +225,28 @@ describe('EventConsumer on real Kafka and PostgreSQL', () => {
     const useCase = trace.getTracer('test').startSpan('place case');
     await context.with(trace.setSpan(context.active(), useCase), () =>
       dataSource.transaction((manager) =>
-        outbox.append(manager, topic, ProbeEmittedSchema, create(ProbeEmittedSchema, { probeId: key, sequence: 1n }), {
-          tenantId: 'tenant-a',
-          partitionKey: key,
-        }),
+        outbox.append(
+          manager,
+          topic,
+          ProbeEmittedSchema,
+          create(ProbeEmittedSchema, { probeId: key, sequence: 1n }),
+          {
+            tenantId: 'tenant-a',
+            partitionKey: key,
+          },
+        ),
       ),
     );
     useCase.end();
     await eventually(async () => expect(await applied(key)).toEqual([1]));
 
-    const traceSpans = () => spans.getFinishedSpans().filter((span) => span.spanContext().traceId === useCase.spanContext().traceId);
-    await eventually(async () => expect(traceSpans().some((span) => span.kind === SpanKind.CONSUMER)).toBe(true));
+    const traceSpans = () =>
+      spans
+        .getFinishedSpans()
+        .filter((span) => span.spanContext().traceId === useCase.spanContext().traceId);
+    await eventually(async () =>
+      expect(traceSpans().some((span) => span.kind === SpanKind.CONSUMER)).toBe(true),
+    );
     const publish = traceSpans().find((span) => span.kind === SpanKind.PRODUCER) as ReadableSpan;
     const processing = traceSpans().find((span) => span.kind === SpanKind.CONSUMER) as ReadableSpan;
     expect(publish.name).toBe(`publish ${topic.name}`);

@@ -75,7 +75,8 @@ export class EventConsumer {
     this.classify = options.classifyError ?? classifyError;
     this.logger = options.logger ?? silentLogger;
     this.metrics = options.metrics ?? new MessagingMetrics();
-    for (const subscription of options.subscriptions) this.topics.set(subscription.topic.name, subscription);
+    for (const subscription of options.subscriptions)
+      this.topics.set(subscription.topic.name, subscription);
   }
 
   async start(): Promise<void> {
@@ -186,7 +187,9 @@ export class EventConsumer {
           continue;
         }
         if (errorClass === 'transient' && !(await this.databaseReachable())) {
-          throw new InfrastructureUnavailableError('database unreachable; the batch will be redelivered');
+          throw new InfrastructureUnavailableError(
+            'database unreachable; the batch will be redelivered',
+          );
         }
         await this.deadLetter(item.record, error, attempt, errorClass);
         return;
@@ -204,14 +207,27 @@ export class EventConsumer {
     const inserted = (await manager.query(
       `INSERT INTO ${this.inbox} ("consumer_group", "event_source", "event_id", "topic", "partition", "offset")
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING 1`,
-      [this.options.groupId, event.envelope.source, event.envelope.id, record.topic, record.partition, record.offset],
+      [
+        this.options.groupId,
+        event.envelope.source,
+        event.envelope.id,
+        record.topic,
+        record.partition,
+        record.offset,
+      ],
     )) as unknown[];
     if (inserted.length === 0) {
       this.metrics.duplicates.add(1, { 'messaging.destination.name': record.topic });
       return;
     }
     const parent = extractTraceContext(record.headers);
-    const span = startProcessSpan(record.topic, record.partition, record.offset, this.options.groupId, parent);
+    const span = startProcessSpan(
+      record.topic,
+      record.partition,
+      record.offset,
+      this.options.groupId,
+      parent,
+    );
     span.setAttribute('cloudevents.event_type', event.envelope.type);
     span.setAttribute('cloudevents.event_id', event.envelope.id);
     const started = performance.now();
@@ -232,9 +248,16 @@ export class EventConsumer {
       throw error;
     } finally {
       span.end();
-      const attributes = { 'messaging.destination.name': record.topic, 'cloudevents.event_type': event.envelope.type, outcome };
+      const attributes = {
+        'messaging.destination.name': record.topic,
+        'cloudevents.event_type': event.envelope.type,
+        outcome,
+      };
       this.metrics.handlerDuration.record((performance.now() - started) / 1_000, attributes);
-      this.metrics.endToEndLatency.record((Date.now() - Date.parse(event.envelope.time)) / 1_000, attributes);
+      this.metrics.endToEndLatency.record(
+        (Date.now() - Date.parse(event.envelope.time)) / 1_000,
+        attributes,
+      );
     }
   }
 
@@ -263,9 +286,19 @@ export class EventConsumer {
         headers,
       },
     ]);
-    this.metrics.deadLettered.add(1, { 'messaging.destination.name': record.topic, 'error.type': type });
+    this.metrics.deadLettered.add(1, {
+      'messaging.destination.name': record.topic,
+      'error.type': type,
+    });
     this.logger.error(
-      { topic: record.topic, partition: record.partition, offset: record.offset, errorType: type, reason: message, attempts },
+      {
+        topic: record.topic,
+        partition: record.partition,
+        offset: record.offset,
+        errorType: type,
+        reason: message,
+        attempts,
+      },
       'event dead-lettered',
     );
   }

@@ -29,7 +29,10 @@ export interface EventContext {
   readonly followUps: FollowUpPublisher;
 }
 
-export type EventHandler<S extends DescMessage> = (message: MessageShape<S>, context: EventContext) => Promise<void>;
+export type EventHandler<S extends DescMessage> = (
+  message: MessageShape<S>,
+  context: EventContext,
+) => Promise<void>;
 
 /**
  * Handlers for one topic, keyed by event type. Types without a handler are acknowledged and
@@ -41,7 +44,8 @@ export class TopicHandlers<T extends EventTopic> {
   constructor(readonly topic: T) {}
 
   on<S extends SchemaOf<T>>(schema: S, handler: EventHandler<S>): this {
-    if (this.handlers.has(schema.typeName)) throw new Error(`${schema.typeName} already has a handler`);
+    if (this.handlers.has(schema.typeName))
+      throw new Error(`${schema.typeName} already has a handler`);
     this.handlers.set(schema.typeName, handler as unknown as EventHandler<DescMessage>);
     return this;
   }
@@ -56,7 +60,11 @@ export function handlersFor<T extends EventTopic>(topic: T): TopicHandlers<T> {
 }
 
 /** Binds an outbox to a transaction and to the causing event's ids. */
-export function followUpPublisher(outbox: Outbox, manager: EntityManager, cause: EventEnvelope): FollowUpPublisher {
+export function followUpPublisher(
+  outbox: Outbox,
+  manager: EntityManager,
+  cause: EventEnvelope,
+): FollowUpPublisher {
   return {
     publish: (topic, schema, message, metadata = {}) =>
       outbox.append(manager, topic, schema, message, {

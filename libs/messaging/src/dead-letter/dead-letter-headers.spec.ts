@@ -63,7 +63,9 @@ describe('dead-letter headers', () => {
         failedAt: new Date(),
       }),
     };
-    expect(replayHeaders(dead, { ce_type: 'clement.platform.v1.ProbeEmitted', ce_source: '/fixed' })).toEqual({
+    expect(
+      replayHeaders(dead, { ce_type: 'clement.platform.v1.ProbeEmitted', ce_source: '/fixed' }),
+    ).toEqual({
       ce_id: 'e-1',
       ce_type: 'clement.platform.v1.ProbeEmitted',
       ce_source: '/fixed',

@@ -43,12 +43,16 @@ export function deadLetterHeaders(record: IncomingRecord, cause: DeadLetterCause
 }
 
 /** Headers for re-publishing a dead letter: the dead-letter ones go, a provenance one is added. */
-export function replayHeaders(deadLetter: IncomingRecord, overrides: RecordHeaders = {}): RecordHeaders {
+export function replayHeaders(
+  deadLetter: IncomingRecord,
+  overrides: RecordHeaders = {},
+): RecordHeaders {
   const headers: RecordHeaders = {};
   const dlqNames = new Set<string>(Object.values(DeadLetterHeader));
   for (const [name, value] of Object.entries(deadLetter.headers)) {
     if (!dlqNames.has(name)) headers[name] = value;
   }
-  headers[REPLAYED_FROM_HEADER] = `${deadLetter.topic}/${deadLetter.partition}/${deadLetter.offset}`;
+  headers[REPLAYED_FROM_HEADER] =
+    `${deadLetter.topic}/${deadLetter.partition}/${deadLetter.offset}`;
   return { ...headers, ...overrides };
 }

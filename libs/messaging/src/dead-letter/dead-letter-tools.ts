@@ -45,9 +45,13 @@ export class DeadLetterTools {
   /** Re-publishes one dead letter to its original topic and returns where it came from. */
   async replay(request: ReplayRequest): Promise<DeadLetter> {
     const letters = await this.list(request.dlqTopic);
-    const letter = letters.find((item) => item.partition === request.partition && item.offset === request.offset);
+    const letter = letters.find(
+      (item) => item.partition === request.partition && item.offset === request.offset,
+    );
     if (!letter) {
-      throw new Error(`no dead letter at ${request.dlqTopic} partition ${request.partition} offset ${request.offset}`);
+      throw new Error(
+        `no dead letter at ${request.dlqTopic} partition ${request.partition} offset ${request.offset}`,
+      );
     }
     const producer = this.kafka.producer();
     await producer.connect();
@@ -71,13 +75,19 @@ export class DeadLetterTools {
  * Reads every record a topic holds right now, from the beginning to the high watermarks, with a
  * throw-away consumer group that is deleted afterwards.
  */
-export async function readTopicToEnd(kafka: KafkaPort, topic: string, timeoutMs = 30_000): Promise<IncomingRecord[]> {
+export async function readTopicToEnd(
+  kafka: KafkaPort,
+  topic: string,
+  timeoutMs = 30_000,
+): Promise<IncomingRecord[]> {
   const admin = await kafka.admin();
   const groupId = `clement-topic-reader-${randomUUID()}`;
   try {
     const offsets = await admin.topicOffsets(topic);
     const remaining = new Map(
-      offsets.filter((entry) => BigInt(entry.high) > BigInt(entry.low)).map((entry) => [entry.partition, BigInt(entry.high)]),
+      offsets
+        .filter((entry) => BigInt(entry.high) > BigInt(entry.low))
+        .map((entry) => [entry.partition, BigInt(entry.high)]),
     );
     const records: IncomingRecord[] = [];
     if (remaining.size === 0) return records;
@@ -105,7 +115,9 @@ export async function readTopicToEnd(kafka: KafkaPort, topic: string, timeoutMs 
           reject(error as Error);
         });
     }).finally(() => consumer.disconnect());
-    return records.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
+    return records.sort(
+      (a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)),
+    );
   } finally {
     await admin.deleteGroup(groupId).catch(() => undefined);
     await admin.disconnect();

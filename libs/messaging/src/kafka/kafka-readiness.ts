@@ -1,7 +1,10 @@
 import type { KafkaAdminPort, KafkaPort } from './kafka-port';
 
 /** Ready when a broker answers a metadata request; the admin connection is kept between checks. */
-export function kafkaReadinessCheck(kafka: KafkaPort): { readonly name: string; check(): Promise<void> } {
+export function kafkaReadinessCheck(kafka: KafkaPort): {
+  readonly name: string;
+  check(): Promise<void>;
+} {
   let admin: KafkaAdminPort | null = null;
   return {
     name: 'kafka',

@@ -20,7 +20,11 @@ export interface KafkajsAdapterOptions {
   readonly clientId: string;
   readonly brokers: readonly string[];
   /** Receives kafkajs warnings and errors; info-level chatter is dropped. */
-  readonly onLog?: (level: 'warn' | 'error', message: string, extra: Record<string, unknown>) => void;
+  readonly onLog?: (
+    level: 'warn' | 'error',
+    message: string,
+    extra: Record<string, unknown>,
+  ) => void;
 }
 
 /** The only place in Clement that imports kafkajs. */
@@ -49,7 +53,11 @@ export function createKafkajsPort(options: KafkajsAdapterOptions): KafkaPort {
 
 function createProducer(kafka: Kafka): RecordProducer {
   // Idempotent with one in-flight request: broker-side dedupe of retries and strict per-partition order.
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+  });
   return {
     connect: () => producer.connect(),
     disconnect: () => producer.disconnect(),
@@ -90,11 +98,20 @@ function createConsumer(kafka: Kafka, options: RecordConsumerOptions): RecordCon
         autoCommitInterval: 1_000,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-        eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+        eachBatch: async ({
+          batch,
+          resolveOffset,
+          heartbeat,
+          commitOffsetsIfNecessary,
+          isRunning,
+          isStale,
+        }) => {
           await handler({
             topic: batch.topic,
             partition: batch.partition,
-            records: batch.messages.map((message) => toIncomingRecord(batch.topic, batch.partition, message)),
+            records: batch.messages.map((message) =>
+              toIncomingRecord(batch.topic, batch.partition, message),
+            ),
             lag: Number(batch.offsetLag()),
             markProcessed: (offset) => resolveOffset(offset),
             commit: () => commitOffsetsIfNecessary(),
@@ -162,7 +179,8 @@ function decodeHeaders(headers: IHeaders | undefined): RecordHeaders {
     if (value === undefined) continue;
     // A repeated header arrives as an array; the last value wins, as in most Kafka clients.
     const last = Array.isArray(value) ? value[value.length - 1] : value;
-    if (last !== undefined) decoded[name] = Buffer.isBuffer(last) ? last.toString('utf8') : String(last);
+    if (last !== undefined)
+      decoded[name] = Buffer.isBuffer(last) ? last.toString('utf8') : String(last);
   }
   return decoded;
 }

@@ -16,6 +16,9 @@ export function topicSpec(topic: DeclaredTopic): TopicSpec {
 }
 
 /** Creates the declared topics that do not exist yet; returns the names created. */
-export async function provisionTopics(admin: KafkaAdminPort, topics: readonly DeclaredTopic[]): Promise<string[]> {
+export async function provisionTopics(
+  admin: KafkaAdminPort,
+  topics: readonly DeclaredTopic[],
+): Promise<string[]> {
   return admin.ensureTopics(topics.map(topicSpec));
 }

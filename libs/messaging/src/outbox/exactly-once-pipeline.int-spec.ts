@@ -41,7 +41,8 @@ describe('outbox → relay → Kafka → inbox consumer, with crashes', () => {
     await killProcess(child);
     children.delete(child);
   };
-  const count = async (sql: string) => Number(((await dataSource.query(sql)) as { n: string }[])[0].n);
+  const count = async (sql: string) =>
+    Number(((await dataSource.query(sql)) as { n: string }[])[0].n);
 
   beforeAll(async () => {
     const kafka = testKafka();
@@ -66,7 +67,10 @@ describe('outbox → relay → Kafka → inbox consumer, with crashes', () => {
     const expected: string[] = [];
     const nextSequence = new Map<string, number>();
     const writer = async (writerIndex: number) => {
-      const keys = Array.from({ length: KEYS / WRITERS }, (_, i) => `tenant-a:debtor-${i * WRITERS + writerIndex}`);
+      const keys = Array.from(
+        { length: KEYS / WRITERS },
+        (_, i) => `tenant-a:debtor-${i * WRITERS + writerIndex}`,
+      );
       let remaining = EVENTS / WRITERS;
       let turn = 0;
       while (remaining > 0) {
@@ -76,10 +80,15 @@ describe('outbox → relay → Kafka → inbox consumer, with crashes', () => {
           const sequence = (nextSequence.get(key) ?? 0) + 1;
           nextSequence.set(key, sequence);
           expected.push(`${key}:${sequence}`);
-          return pendingEvent(topic, ProbeEmittedSchema, create(ProbeEmittedSchema, { probeId: key, sequence: BigInt(sequence) }), {
-            tenantId: 'tenant-a',
-            partitionKey: key,
-          });
+          return pendingEvent(
+            topic,
+            ProbeEmittedSchema,
+            create(ProbeEmittedSchema, { probeId: key, sequence: BigInt(sequence) }),
+            {
+              tenantId: 'tenant-a',
+              partitionKey: key,
+            },
+          );
         });
         await dataSource.transaction((manager) => outbox.appendAll(manager, events));
         remaining -= size;
@@ -89,25 +98,41 @@ describe('outbox → relay → Kafka → inbox consumer, with crashes', () => {
     };
     const writing = Promise.all(Array.from({ length: WRITERS }, (_, i) => writer(i)));
 
-    await eventually(async () => expect(await count(`SELECT count(*) AS n FROM "${schema}"."applied"`)).toBeGreaterThan(1_500), {
-      timeoutMs: 60_000,
-    });
+    await eventually(
+      async () =>
+        expect(await count(`SELECT count(*) AS n FROM "${schema}"."applied"`)).toBeGreaterThan(
+          1_500,
+        ),
+      {
+        timeoutMs: 60_000,
+      },
+    );
     await kill(relay);
     const outboxAtRelayKill = await count(`SELECT count(*) AS n FROM "${schema}"."outbox"`);
     relay = await start('relay-process.ts');
 
-    await eventually(async () => expect(await count(`SELECT count(*) AS n FROM "${schema}"."applied"`)).toBeGreaterThan(4_500), {
-      timeoutMs: 60_000,
-    });
+    await eventually(
+      async () =>
+        expect(await count(`SELECT count(*) AS n FROM "${schema}"."applied"`)).toBeGreaterThan(
+          4_500,
+        ),
+      {
+        timeoutMs: 60_000,
+      },
+    );
     await kill(consumer);
     const appliedAtConsumerKill = await count(`SELECT count(*) AS n FROM "${schema}"."applied"`);
     consumer = await start('consumer-process.ts');
 
     await writing;
-    await eventually(async () => expect(await count(`SELECT count(*) AS n FROM "${schema}"."applied"`)).toBe(EVENTS), {
-      timeoutMs: 120_000,
-      intervalMs: 250,
-    });
+    await eventually(
+      async () =>
+        expect(await count(`SELECT count(*) AS n FROM "${schema}"."applied"`)).toBe(EVENTS),
+      {
+        timeoutMs: 120_000,
+        intervalMs: 250,
+      },
+    );
     // Both crashes happened with work still in flight.
     expect(outboxAtRelayKill).toBeGreaterThan(0);
     expect(appliedAtConsumerKill).toBeLessThan(EVENTS);
@@ -115,7 +140,9 @@ describe('outbox → relay → Kafka → inbox consumer, with crashes', () => {
     // Let any redelivery that is still coming arrive before checking nothing was applied twice.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     expect(await count(`SELECT count(*) AS n FROM "${schema}"."applied"`)).toBe(EVENTS);
-    expect(await count(`SELECT count(DISTINCT "event_id") AS n FROM "${schema}"."applied"`)).toBe(EVENTS);
+    expect(await count(`SELECT count(DISTINCT "event_id") AS n FROM "${schema}"."applied"`)).toBe(
+      EVENTS,
+    );
     expect(await count(`SELECT count(*) AS n FROM "${schema}"."outbox"`)).toBe(0);
 
     const [{ checksum }] = (await dataSource.query(

@@ -37,7 +37,9 @@ export function messagingMigrations(schema: string): (new () => MigrationInterfa
           "processed_at" timestamptz NOT NULL DEFAULT now(),
           PRIMARY KEY ("consumer_group", "event_source", "event_id")
         )`);
-      await runner.query(`CREATE INDEX "inbox_processed_at_idx" ON "${s}"."inbox" ("processed_at")`);
+      await runner.query(
+        `CREATE INDEX "inbox_processed_at_idx" ON "${s}"."inbox" ("processed_at")`,
+      );
     }
 
     async down(runner: QueryRunner): Promise<void> {

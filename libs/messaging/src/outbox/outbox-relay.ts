@@ -91,7 +91,9 @@ export class OutboxRelay {
     )) as OutboxRow[];
     if (rows.length > 0) {
       await this.publish(rows);
-      await runner.query(`DELETE FROM ${this.table} WHERE "id" = ANY($1::bigint[])`, [rows.map((row) => row.id)]);
+      await runner.query(`DELETE FROM ${this.table} WHERE "id" = ANY($1::bigint[])`, [
+        rows.map((row) => row.id),
+      ]);
       this.metrics.published.add(rows.length);
     }
     await this.sampleBacklog(runner);
@@ -105,7 +107,10 @@ export class OutboxRelay {
         if (!this.runner) await sleep(1_000, signal);
         else if (published < this.batchSize) await sleep(this.pollIntervalMs, signal);
       } catch (error) {
-        this.logger.error({ err: error, schema: this.options.schema }, 'outbox relay failed; retrying');
+        this.logger.error(
+          { err: error, schema: this.options.schema },
+          'outbox relay failed; retrying',
+        );
         // The lock may have gone with the connection; re-acquire before publishing again.
         await this.releaseLeadership();
         await sleep(1_000, signal);
@@ -144,9 +149,10 @@ export class OutboxRelay {
     const runner = this.options.dataSource.createQueryRunner();
     await runner.connect();
     try {
-      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock(hashtext($1)) AS "locked"', [
-        `clement.outbox-relay.${this.options.schema}`,
-      ])) as { locked: boolean }[];
+      const [{ locked }] = (await runner.query(
+        'SELECT pg_try_advisory_lock(hashtext($1)) AS "locked"',
+        [`clement.outbox-relay.${this.options.schema}`],
+      )) as { locked: boolean }[];
       if (!locked) {
         await runner.release();
         return null;
@@ -165,7 +171,9 @@ export class OutboxRelay {
     this.runner = null;
     if (!runner) return;
     try {
-      await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [`clement.outbox-relay.${this.options.schema}`]);
+      await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [
+        `clement.outbox-relay.${this.options.schema}`,
+      ]);
     } catch {
       // A dead connection already released the lock.
     }
@@ -176,7 +184,9 @@ export class OutboxRelay {
     const now = Date.now();
     if (now - this.lastBacklogSample < BACKLOG_SAMPLE_MS) return;
     this.lastBacklogSample = now;
-    const [{ count }] = (await runner.query(`SELECT count(*)::int AS "count" FROM ${this.table}`)) as { count: number }[];
+    const [{ count }] = (await runner.query(
+      `SELECT count(*)::int AS "count" FROM ${this.table}`,
+    )) as { count: number }[];
     this.metrics.recordOutboxBacklog(this.options.schema, count);
   }
 }

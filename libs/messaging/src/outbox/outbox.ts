@@ -22,7 +22,10 @@ export interface EventMetadata {
   readonly correlationId?: string;
 }
 
-export interface PendingEvent<T extends EventTopic = EventTopic, S extends SchemaOf<T> = SchemaOf<T>> {
+export interface PendingEvent<
+  T extends EventTopic = EventTopic,
+  S extends SchemaOf<T> = SchemaOf<T>,
+> {
   readonly topic: T;
   readonly schema: S;
   readonly message: MessageShape<S>;
@@ -81,7 +84,10 @@ export class Outbox {
   }
 
   /** Appends several events with one statement, in the order given. */
-  async appendAll(executor: SqlExecutor, events: readonly PendingEvent[]): Promise<EventEnvelope[]> {
+  async appendAll(
+    executor: SqlExecutor,
+    events: readonly PendingEvent[],
+  ): Promise<EventEnvelope[]> {
     if (events.length === 0) return [];
     const envelopes: EventEnvelope[] = [];
     const rows: unknown[][] = [];

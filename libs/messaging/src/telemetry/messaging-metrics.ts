@@ -36,14 +36,16 @@ export class MessagingMetrics {
         description: 'Records between the last fetched offset and the high watermark',
       })
       .addCallback((result) => {
-        for (const { lag, attributes } of this.lagByPartition.values()) result.observe(lag, attributes);
+        for (const { lag, attributes } of this.lagByPartition.values())
+          result.observe(lag, attributes);
       });
     this.meter
       .createObservableGauge('messaging.outbox.backlog', {
         description: 'Outbox rows waiting for the relay',
       })
       .addCallback((result) => {
-        for (const [schema, backlog] of this.backlogBySchema) result.observe(backlog, { 'db.schema': schema });
+        for (const [schema, backlog] of this.backlogBySchema)
+          result.observe(backlog, { 'db.schema': schema });
       });
   }
 

@@ -25,7 +25,10 @@ const headerGetter: TextMapGetter<RecordHeaders> = {
 };
 
 /** W3C trace context (traceparent, tracestate) of the given context, as headers. */
-export function injectTraceHeaders(into: RecordHeaders, from: Context = context.active()): RecordHeaders {
+export function injectTraceHeaders(
+  into: RecordHeaders,
+  from: Context = context.active(),
+): RecordHeaders {
   propagation.inject(from, into, headerSetter);
   return into;
 }
