@@ -17,6 +17,8 @@ async function main(): Promise<void> {
     groupId: requiredEnv('TEST_GROUP'),
     kafka: testKafka('crash-test-consumer'),
     sessionTimeoutMs: 10_000,
+    // A wide redelivery window, so the SIGKILL surely leaves processed but uncommitted records.
+    commitIntervalMs: 5_000,
     dataSource,
     outbox: new Outbox({ schema, source: '/clement/crash-test' }),
     subscriptions: [

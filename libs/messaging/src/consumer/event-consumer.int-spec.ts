@@ -103,6 +103,7 @@ describe('EventConsumer on real Kafka and PostgreSQL', () => {
       outbox,
       retry: { maxAttempts: 3, initialDelayMs: 50, maxDelayMs: 200 },
       sessionTimeoutMs: 6_000,
+      partitionsConsumedConcurrently: 1,
       subscriptions: [
         handlersFor(topic).on(ProbeEmittedSchema, async (probe, { envelope, manager }) => {
           const attempt = (attemptsByNote.get(`${probe.note}/${probe.sequence}`) ?? 0) + 1;
@@ -215,9 +216,11 @@ describe('EventConsumer on real Kafka and PostgreSQL', () => {
 
   it('keeps its group membership through a handler slower than the session timeout', async () => {
     const key = 'tenant-a:debtor-slow';
+    const joinsBefore = consumer.groupJoins;
     await producer.send([probeRecord(key, 1, 'slow'), probeRecord(key, 2)]);
     await eventually(async () => expect(await applied(key)).toEqual([1, 2]), { timeoutMs: 40_000 });
     expect(attemptsByNote.get('slow/1')).toBe(1);
+    expect(consumer.groupJoins).toBe(joinsBefore);
   });
 
   it('makes the publishing span the parent of the consuming span, across the outbox relay', async () => {

@@ -33,6 +33,7 @@ export interface EventConsumerOptions {
   readonly partitionsConsumedConcurrently?: number;
   /** How long the group waits for a silent member before rebalancing its partitions. */
   readonly sessionTimeoutMs?: number;
+  readonly commitIntervalMs?: number;
   readonly classifyError?: (error: unknown) => ErrorClass;
   readonly logger?: MessagingLogger;
   readonly metrics?: MessagingMetrics;
@@ -67,6 +68,7 @@ export class EventConsumer {
   private consumer: RecordConsumer | null = null;
   private dlqProducer: RecordProducer | null = null;
   private readonly stopping = new AbortController();
+  private rebalances = 0;
 
   constructor(private readonly options: EventConsumerOptions) {
     this.inbox = `"${assertSqlIdentifier(options.outbox.schema)}"."inbox"`;
@@ -87,8 +89,18 @@ export class EventConsumer {
       topics: [...this.topics.keys()],
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
       sessionTimeoutMs: this.options.sessionTimeoutMs,
+      commitIntervalMs: this.options.commitIntervalMs,
+      onGroupJoin: () => {
+        this.rebalances++;
+        this.metrics.rebalances.add(1, { 'messaging.consumer.group.name': this.options.groupId });
+      },
     });
     await this.consumer.run((batch) => this.handleBatch(batch));
+  }
+
+  /** How many times this consumer joined its group (the first join included). */
+  get groupJoins(): number {
+    return this.rebalances;
   }
 
   /** Lets the batch in flight finish, commits and leaves the group. */

@@ -51,6 +51,10 @@ export interface RecordConsumerOptions {
   readonly fromBeginning?: boolean;
   readonly partitionsConsumedConcurrently?: number;
   readonly sessionTimeoutMs?: number;
+  /** Offsets of processed records are committed at most this often (redelivery window on a crash). */
+  readonly commitIntervalMs?: number;
+  /** Called each time this member joins the group, i.e. after every rebalance it takes part in. */
+  readonly onGroupJoin?: () => void;
 }
 
 export interface RecordConsumer {

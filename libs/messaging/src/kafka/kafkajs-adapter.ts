@@ -88,6 +88,7 @@ function createConsumer(kafka: Kafka, options: RecordConsumerOptions): RecordCon
   });
   return {
     async run(handler) {
+      if (options.onGroupJoin) consumer.on(consumer.events.GROUP_JOIN, options.onGroupJoin);
       await consumer.connect();
       await consumer.subscribe({
         topics: [...options.topics],
@@ -95,7 +96,7 @@ function createConsumer(kafka: Kafka, options: RecordConsumerOptions): RecordCon
       });
       await consumer.run({
         autoCommit: true,
-        autoCommitInterval: 1_000,
+        autoCommitInterval: options.commitIntervalMs ?? 1_000,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
         eachBatch: async ({

@@ -26,6 +26,9 @@ export class MessagingMetrics {
   readonly duplicates = this.meter.createCounter('messaging.inbox.duplicates', {
     description: 'Redelivered events skipped because the inbox had them',
   });
+  readonly rebalances = this.meter.createCounter('messaging.consumer.rebalances', {
+    description: 'Times a consumer joined its group; a rising count means members come and go',
+  });
   readonly published = this.meter.createCounter('messaging.outbox.published', {
     description: 'Events the outbox relay published to Kafka',
   });
