@@ -1,1 +1,3 @@
-export {};
+export { eventually, type EventuallyOptions } from './eventually';
+export { findFreePort } from './free-port';
+export { uniqueName } from './unique-name';

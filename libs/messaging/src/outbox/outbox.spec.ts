@@ -131,10 +131,10 @@ describe('Outbox', () => {
   it('does not compile a payload that the topic does not carry', async () => {
     const executor = new RecordingExecutor();
     await expect(
-      // @ts-expect-error Money is not an event type of platform.internal.probes.v1
       outbox.append(
         executor,
         topicCatalogue.platformProbes,
+        // @ts-expect-error Money is not an event type of platform.internal.probes.v1
         MoneySchema,
         create(MoneySchema),
         metadata,
