@@ -2,6 +2,7 @@ export {
   createServiceDataSource,
   MIGRATIONS_TABLE,
   type ServiceDataSourceOptions,
+  serviceDataSourceOptions,
   serviceSchemaOf,
 } from './data-source/create-service-data-source';
 export {
