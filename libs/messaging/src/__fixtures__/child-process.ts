@@ -7,7 +7,11 @@ export async function startFixtureProcess(
   env: Record<string, string>,
 ): Promise<ChildProcess> {
   const child = fork(join(__dirname, script), [], {
-    execArgv: ['--require', 'tsx/cjs'],
+    execArgv: [
+      '--require',
+      'tsx/cjs',
+      ...(process.env['FIXTURE_CPU_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/cpuprof'] : []),
+    ],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -71,7 +71,8 @@ export async function prepareSchema(schema: string): Promise<void> {
         "id" bigserial PRIMARY KEY,
         "key" text NOT NULL,
         "sequence" bigint NOT NULL,
-        "event_id" text NOT NULL
+        "event_id" text NOT NULL,
+        "applied_at" timestamptz NOT NULL DEFAULT clock_timestamp()
       )`);
   } finally {
     await dataSource.destroy();

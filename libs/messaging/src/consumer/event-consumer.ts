@@ -30,6 +30,7 @@ export interface EventConsumerOptions {
   readonly retry?: RetryPolicy;
   /** Events handled in one database transaction when all goes well. */
   readonly transactionBatchSize?: number;
+  /** Partitions handled in parallel (each holds a database connection while it works). */
   readonly partitionsConsumedConcurrently?: number;
   /** How long the group waits for a silent member before rebalancing its partitions. */
   readonly sessionTimeoutMs?: number;
@@ -87,7 +88,7 @@ export class EventConsumer {
     this.consumer = this.options.kafka.consumer({
       groupId: this.options.groupId,
       topics: [...this.topics.keys()],
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 4,
       sessionTimeoutMs: this.options.sessionTimeoutMs,
       commitIntervalMs: this.options.commitIntervalMs,
       onGroupJoin: () => {
@@ -163,9 +164,7 @@ export class EventConsumer {
     if (run.length > 1) {
       try {
         await this.withHeartbeat(batch, () =>
-          this.options.dataSource.transaction(async (manager) => {
-            for (const item of run) await this.apply(manager, subscription, item);
-          }),
+          this.options.dataSource.transaction((manager) => this.apply(manager, subscription, run)),
         );
         return;
       } catch {
@@ -183,7 +182,9 @@ export class EventConsumer {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.withHeartbeat(batch, () =>
-          this.options.dataSource.transaction((manager) => this.apply(manager, subscription, item)),
+          this.options.dataSource.transaction((manager) =>
+            this.apply(manager, subscription, [item]),
+          ),
         );
         return;
       } catch (error) {
@@ -209,29 +210,50 @@ export class EventConsumer {
     }
   }
 
+  /** Records the events in the inbox with one statement, then runs the handler of each new one. */
   private async apply(
     manager: EntityManager,
     subscription: TopicHandlers<EventTopic>,
-    { record, event }: Decoded,
+    items: readonly Decoded[],
   ): Promise<void> {
-    const handler = subscription.handlerFor(event.envelope.type);
-    if (!handler) return;
-    const inserted = (await manager.query(
-      `INSERT INTO ${this.inbox} ("consumer_group", "event_source", "event_id", "topic", "partition", "offset")
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING 1`,
-      [
+    const handled = items.filter((item) => subscription.handlerFor(item.event.envelope.type));
+    if (handled.length === 0) return;
+    const values: unknown[] = [];
+    const rows = handled.map(({ record, event }) => {
+      const n = values.length;
+      values.push(
         this.options.groupId,
         event.envelope.source,
         event.envelope.id,
         record.topic,
         record.partition,
         record.offset,
-      ],
-    )) as unknown[];
-    if (inserted.length === 0) {
-      this.metrics.duplicates.add(1, { 'messaging.destination.name': record.topic });
-      return;
+      );
+      return `($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6})`;
+    });
+    const inserted = (await manager.query(
+      `INSERT INTO ${this.inbox} ("consumer_group", "event_source", "event_id", "topic", "partition", "offset")
+       VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING RETURNING "event_source", "event_id"`,
+      values,
+    )) as { event_source: string; event_id: string }[];
+    const fresh = new Set(inserted.map((row) => `${row.event_source}\n${row.event_id}`));
+    for (const item of handled) {
+      // Only the first copy of an event is fresh, even when a batch holds it twice.
+      if (!fresh.delete(`${item.event.envelope.source}\n${item.event.envelope.id}`)) {
+        this.metrics.duplicates.add(1, { 'messaging.destination.name': item.record.topic });
+        continue;
+      }
+      await this.runHandler(manager, subscription, item);
     }
+  }
+
+  private async runHandler(
+    manager: EntityManager,
+    subscription: TopicHandlers<EventTopic>,
+    { record, event }: Decoded,
+  ): Promise<void> {
+    const handler = subscription.handlerFor(event.envelope.type);
+    if (!handler) return;
     const parent = extractTraceContext(record.headers);
     const span = startProcessSpan(
       record.topic,

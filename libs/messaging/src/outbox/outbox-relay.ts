@@ -54,7 +54,7 @@ export class OutboxRelay {
   constructor(private readonly options: OutboxRelayOptions) {
     this.table = `"${assertSqlIdentifier(options.schema)}"."outbox"`;
     this.batchSize = options.batchSize ?? 500;
-    this.pollIntervalMs = options.pollIntervalMs ?? 20;
+    this.pollIntervalMs = options.pollIntervalMs ?? 10;
     this.logger = options.logger ?? silentLogger;
     this.metrics = options.metrics ?? new MessagingMetrics();
   }
