@@ -122,7 +122,8 @@ export class EventConsumer {
       const chunk = batch.records.slice(start, start + this.batchSize);
       await this.processChunk(batch, subscription, chunk);
       batch.markProcessed(chunk[chunk.length - 1].offset);
-      await batch.commit();
+      // A stopping consumer commits what it finished at once rather than leaving it to the interval.
+      await batch.commit({ now: this.stopping.signal.aborted });
       await batch.heartbeat();
     }
   }

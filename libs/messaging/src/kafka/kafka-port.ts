@@ -39,7 +39,8 @@ export interface PartitionBatch {
   readonly lag: number;
   /** Marks a record done; its offset + 1 is committed. */
   markProcessed(offset: string): void;
-  commit(): Promise<void>;
+  /** Commits processed offsets: now, or when the commit interval has passed. */
+  commit(options?: { now?: boolean }): Promise<void>;
   heartbeat(): Promise<void>;
   /** False once the consumer is stopping or the partition was revoked by a rebalance. */
   shouldContinue(): boolean;

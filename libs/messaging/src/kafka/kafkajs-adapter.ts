@@ -104,6 +104,7 @@ function createConsumer(kafka: Kafka, options: RecordConsumerOptions): RecordCon
           resolveOffset,
           heartbeat,
           commitOffsetsIfNecessary,
+          uncommittedOffsets,
           isRunning,
           isStale,
         }) => {
@@ -115,7 +116,10 @@ function createConsumer(kafka: Kafka, options: RecordConsumerOptions): RecordCon
             ),
             lag: Number(batch.offsetLag()),
             markProcessed: (offset) => resolveOffset(offset),
-            commit: () => commitOffsetsIfNecessary(),
+            commit: (commitOptions) =>
+              commitOptions?.now
+                ? commitOffsetsIfNecessary(uncommittedOffsets())
+                : commitOffsetsIfNecessary(),
             heartbeat: () => heartbeat(),
             shouldContinue: () => isRunning() && !isStale(),
           });
