@@ -1,0 +1,6 @@
+import { takeInfrastructure } from './infrastructure-handle';
+
+/** Stops whatever global-setup started; given servers (KAFKA_BROKERS / DATABASE_URL) are left alone. */
+export default async function globalTeardown(): Promise<void> {
+  await takeInfrastructure()?.stop();
+}
