@@ -28,6 +28,8 @@ step "format"
 npx prettier --check . --log-level warn
 
 step "lint"
+# The module-boundary rule reads Nx's cached project graph; without it the rule silently skips.
+npx nx show projects >/dev/null
 npx eslint . --max-warnings 0
 
 step "typecheck"
