@@ -38,3 +38,21 @@ export async function killProcess(
   child.kill(signal);
   await exited;
 }
+
+/**
+ * For the fixture scripts themselves: tells the parent they are ready, and stops cleanly on
+ * SIGTERM or when the parent goes away (a SIGKILL from the test skips this, on purpose).
+ */
+export function serveUntilStopped(stop: () => Promise<void>): void {
+  process.send?.('ready');
+  const shutdown = () => {
+    void stop().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('disconnect', shutdown);
+}
+
+export function exitOnStartupFailure(error: unknown): never {
+  console.error(error);
+  process.exit(1);
+}

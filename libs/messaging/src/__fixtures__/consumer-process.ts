@@ -2,6 +2,7 @@ import { ProbeEmittedSchema } from '@clement/contracts';
 import { EventConsumer } from '../consumer/event-consumer';
 import { handlersFor } from '../consumer/event-handlers';
 import { Outbox } from '../outbox/outbox';
+import { exitOnStartupFailure, serveUntilStopped } from './child-process';
 import { requiredEnv, testDataSource, testKafka, testTopic } from './pipeline-fixture';
 
 /**
@@ -31,18 +32,10 @@ async function main(): Promise<void> {
     ],
   });
   await consumer.start();
-  process.send?.('ready');
-  const stop = () => {
-    void consumer
-      .stop()
-      .then(() => dataSource.destroy())
-      .then(() => process.exit(0));
-  };
-  process.on('SIGTERM', stop);
-  process.on('disconnect', stop);
+  serveUntilStopped(async () => {
+    await consumer.stop();
+    await dataSource.destroy();
+  });
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+main().catch(exitOnStartupFailure);

@@ -1,4 +1,5 @@
 import { OutboxRelay } from '../outbox/outbox-relay';
+import { exitOnStartupFailure, serveUntilStopped } from './child-process';
 import { requiredEnv, testDataSource, testKafka } from './pipeline-fixture';
 
 /** Child process for the crash test: runs an outbox relay until killed. */
@@ -13,18 +14,10 @@ async function main(): Promise<void> {
     batchSize: 200,
   });
   await relay.start();
-  process.send?.('ready');
-  const stop = () => {
-    void relay
-      .stop()
-      .then(() => dataSource.destroy())
-      .then(() => process.exit(0));
-  };
-  process.on('SIGTERM', stop);
-  process.on('disconnect', stop);
+  serveUntilStopped(async () => {
+    await relay.stop();
+    await dataSource.destroy();
+  });
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+main().catch(exitOnStartupFailure);

@@ -41,6 +41,14 @@ describe('outbox → relay → Kafka → inbox consumer, with crashes', () => {
     await killProcess(child);
     children.delete(child);
   };
+  const appliedAtLeast = (n: number) =>
+    eventually(
+      async () =>
+        expect(await count(`SELECT count(*) AS n FROM "${schema}"."applied"`)).toBeGreaterThan(n),
+      {
+        timeoutMs: 60_000,
+      },
+    );
   const count = async (sql: string) =>
     Number(((await dataSource.query(sql)) as { n: string }[])[0].n);
 
@@ -98,28 +106,12 @@ describe('outbox → relay → Kafka → inbox consumer, with crashes', () => {
     };
     const writing = Promise.all(Array.from({ length: WRITERS }, (_, i) => writer(i)));
 
-    await eventually(
-      async () =>
-        expect(await count(`SELECT count(*) AS n FROM "${schema}"."applied"`)).toBeGreaterThan(
-          1_500,
-        ),
-      {
-        timeoutMs: 60_000,
-      },
-    );
+    await appliedAtLeast(1_500);
     await kill(relay);
     const outboxAtRelayKill = await count(`SELECT count(*) AS n FROM "${schema}"."outbox"`);
     relay = await start('relay-process.ts');
 
-    await eventually(
-      async () =>
-        expect(await count(`SELECT count(*) AS n FROM "${schema}"."applied"`)).toBeGreaterThan(
-          4_500,
-        ),
-      {
-        timeoutMs: 60_000,
-      },
-    );
+    await appliedAtLeast(4_500);
     await kill(consumer);
     const appliedAtConsumerKill = await count(`SELECT count(*) AS n FROM "${schema}"."applied"`);
     consumer = await start('consumer-process.ts');
