@@ -54,30 +54,42 @@ async function main(): Promise<void> {
     );
     console.log(`raw kafkajs consume: ${fmt(raw.consumePerSecond)} msg/s`);
 
-    const flatOut = await pipeline('flat-out', PIPELINE_EVENTS, null);
-    console.log(
-      `pipeline flat out:   ${fmt(flatOut.perSecond)} events/s (${PIPELINE_EVENTS} events, 4 writers) ` +
-        `latency p50 ${flatOut.p50} ms, p99 ${flatOut.p99} ms`,
-    );
-    const paced = await pipeline('paced', PACED_RATE * PACED_SECONDS, PACED_RATE);
-    console.log(
-      `pipeline at ${PACED_RATE}/s:  latency p50 ${paced.p50} ms, p99 ${paced.p99} ms, max ${paced.max} ms ` +
-        `(${PACED_RATE * PACED_SECONDS} events over ${PACED_SECONDS} s, achieved ${fmt(paced.perSecond)} events/s)`,
-    );
+    const results: Record<string, PipelineResult> = {};
+    for (const handler of ['inbox-only', 'apply'] as const) {
+      const flatOut = await pipeline('flat-out', PIPELINE_EVENTS, null, handler);
+      console.log(
+        `pipeline flat out, ${handler.padEnd(10)}: ${fmt(flatOut.perSecond)} events/s ` +
+          `(${PIPELINE_EVENTS} events, 4 writers; latency p50 ${flatOut.p50} ms, p99 ${flatOut.p99} ms)`,
+      );
+      const paced = await pipeline('paced', PACED_RATE * PACED_SECONDS, PACED_RATE, handler);
+      console.log(
+        `pipeline at ${PACED_RATE}/s, ${handler.padEnd(10)}: latency p50 ${paced.p50} ms, p99 ${paced.p99} ms, ` +
+          `max ${paced.max} ms (${PACED_RATE * PACED_SECONDS} events over ${PACED_SECONDS} s)`,
+      );
+      results[`flatOut.${handler}`] = flatOut;
+      results[`paced.${handler}`] = paced;
+    }
     const baseline = Math.min(raw.producePerSecond, raw.consumePerSecond);
+    const ratio = (handler: string) =>
+      (results[`flatOut.${handler}`].perSecond / baseline).toFixed(3);
     console.log(
-      `ratio pipeline / raw (min of produce, consume): ${(flatOut.perSecond / baseline).toFixed(3)}`,
+      `ratio pipeline / raw (min of produce, consume): inbox-only ${ratio('inbox-only')}, apply ${ratio('apply')}`,
     );
     console.log(
       JSON.stringify({
         rawProducePerSecond: Math.round(raw.producePerSecond),
         rawConsumePerSecond: Math.round(raw.consumePerSecond),
-        pipelinePerSecond: Math.round(flatOut.perSecond),
-        pacedRate: PACED_RATE,
-        pacedP50Ms: paced.p50,
-        pacedP99Ms: paced.p99,
-        pacedMaxMs: paced.max,
-        ratio: Number((flatOut.perSecond / baseline).toFixed(3)),
+        ...Object.fromEntries(
+          Object.entries(results).map(([key, result]) => [
+            key,
+            {
+              perSecond: Math.round(result.perSecond),
+              p50Ms: result.p50,
+              p99Ms: result.p99,
+              maxMs: result.max,
+            },
+          ]),
+        ),
       }),
     );
   } finally {
@@ -148,36 +160,63 @@ async function pipeline(
   name: string,
   events: number,
   rate: number | null,
+  handler: 'inbox-only' | 'apply',
 ): Promise<PipelineResult> {
   const suffix = randomUUID().replace(/-/g, '').slice(0, 8);
-  const schema = `bench_${name.replace('-', '_')}_${suffix}`;
+  const schema = `bench_${name.replace('-', '_')}_${handler.replace('-', '_')}_${suffix}`;
   const topic = testTopic(`bench.internal.${name}-${suffix}.v1`);
   await createTestTopics(testKafka('bench'), topic);
   await prepareSchema(schema);
-  const env = { TEST_SCHEMA: schema, TEST_TOPIC: topic.name, TEST_GROUP: `bench-${suffix}` };
+  // Where the consumer leaves its mark: the handler's own row, or only the inbox row.
+  const sink =
+    handler === 'apply'
+      ? { table: 'applied', time: 'applied_at', published: '"published_at_ms"::float8' }
+      : { table: 'inbox', time: 'processed_at', published: 'NULL::float8' };
+  const env = {
+    TEST_SCHEMA: schema,
+    TEST_TOPIC: topic.name,
+    TEST_GROUP: `bench-${suffix}`,
+    TEST_HANDLER: handler,
+  };
   const relay = await startFixtureProcess('relay-process.ts', env);
   const consumer = await startFixtureProcess('consumer-process.ts', env);
   const dataSource = testDataSource(schema, 8);
   await dataSource.initialize();
+  // The inbox stamps rows with the transaction start; the moment of writing is what is measured.
+  await dataSource.query(
+    `ALTER TABLE "${schema}"."inbox" ALTER "processed_at" SET DEFAULT clock_timestamp()`,
+  );
   const outbox = new Outbox({ schema, source: '/clement/bench' });
   const writtenAt = new Map<string, number>();
   try {
     const started = Date.now();
     const progress = process.env['BENCH_VERBOSE']
-      ? setInterval(() => void sample(dataSource, schema, started), 1_000)
+      ? setInterval(() => void sample(dataSource, schema, sink.table, started), 1_000)
       : null;
     if (rate === null) await writeFlatOut(dataSource, outbox, topic, events, writtenAt);
     else await writePaced(dataSource, outbox, topic, events, rate, writtenAt);
     if (progress) console.log(`  ${name}: writers done after ${Date.now() - started} ms`);
-    await waitForApplied(dataSource, schema, events);
+    await waitForApplied(dataSource, schema, sink.table, events);
     if (progress) clearInterval(progress);
     const rows = (await dataSource.query(
-      `SELECT "event_id", (extract(epoch FROM "applied_at") * 1000)::float8 AS "applied_ms" FROM "${schema}"."applied"`,
-    )) as { event_id: string; applied_ms: number }[];
+      `SELECT "event_id", ${sink.published} AS "published_ms", (extract(epoch FROM "${sink.time}") * 1000)::float8 AS "applied_ms" FROM "${schema}"."${sink.table}"`,
+    )) as { event_id: string; published_ms: number; applied_ms: number }[];
     const lastApplied = Math.max(...rows.map((row) => row.applied_ms));
     const latencies = rows
       .map((row) => row.applied_ms - (writtenAt.get(row.event_id) ?? row.applied_ms))
       .sort((a, b) => a - b);
+    if (process.env['BENCH_VERBOSE'] && handler === 'apply') {
+      const stage = (values: number[]) => {
+        const sorted = values.sort((a, b) => a - b);
+        return `p50 ${Math.round(percentile(sorted, 0.5))} ms, p99 ${Math.round(percentile(sorted, 0.99))} ms`;
+      };
+      console.log(
+        `  ${name}: outbox commit → relay publish ${stage(rows.map((row) => row.published_ms - (writtenAt.get(row.event_id) ?? 0)))}`,
+      );
+      console.log(
+        `  ${name}: relay publish → consumer write ${stage(rows.map((row) => row.applied_ms - row.published_ms))}`,
+      );
+    }
     return {
       perSecond: events / ((lastApplied - started) / 1_000),
       p50: Math.round(percentile(latencies, 0.5)),
@@ -261,12 +300,13 @@ async function writePaced(
 async function waitForApplied(
   dataSource: DataSource,
   schema: string,
+  table: string,
   events: number,
 ): Promise<void> {
   const deadline = Date.now() + 300_000;
   for (;;) {
     const [{ n }] = (await dataSource.query(
-      `SELECT count(*)::int AS n FROM "${schema}"."applied"`,
+      `SELECT count(*)::int AS n FROM "${schema}"."${table}"`,
     )) as { n: number }[];
     if (n >= events) return;
     if (Date.now() > deadline)
@@ -275,9 +315,14 @@ async function waitForApplied(
   }
 }
 
-async function sample(dataSource: DataSource, schema: string, started: number): Promise<void> {
+async function sample(
+  dataSource: DataSource,
+  schema: string,
+  table: string,
+  started: number,
+): Promise<void> {
   const [{ outbox, applied }] = (await dataSource.query(
-    `SELECT (SELECT count(*)::int FROM "${schema}"."outbox") AS outbox, (SELECT count(*)::int FROM "${schema}"."applied") AS applied`,
+    `SELECT (SELECT count(*)::int FROM "${schema}"."outbox") AS outbox, (SELECT count(*)::int FROM "${schema}"."${table}") AS applied`,
   )) as { outbox: number; applied: number }[];
   console.log(`  t=${Date.now() - started} ms: outbox backlog ${outbox}, applied ${applied}`);
 }

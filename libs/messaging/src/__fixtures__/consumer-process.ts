@@ -11,6 +11,8 @@ import { requiredEnv, testDataSource, testKafka, testTopic } from './pipeline-fi
  */
 async function main(): Promise<void> {
   const schema = requiredEnv('TEST_SCHEMA');
+  // 'inbox-only' (benchmark): the inbox row is the only effect, to measure the backbone alone.
+  const applyEffects = process.env['TEST_HANDLER'] !== 'inbox-only';
   const topic = testTopic(requiredEnv('TEST_TOPIC'));
   const dataSource = testDataSource(schema, 6);
   await dataSource.initialize();
@@ -23,10 +25,11 @@ async function main(): Promise<void> {
     dataSource,
     outbox: new Outbox({ schema, source: '/clement/crash-test' }),
     subscriptions: [
-      handlersFor(topic).on(ProbeEmittedSchema, async (probe, { envelope, manager }) => {
+      handlersFor(topic).on(ProbeEmittedSchema, async (probe, { envelope, manager, position }) => {
+        if (!applyEffects) return;
         await manager.query(
-          `INSERT INTO "${schema}"."applied" ("key", "sequence", "event_id") VALUES ($1, $2, $3)`,
-          [envelope.partitionKey, probe.sequence.toString(), envelope.id],
+          `INSERT INTO "${schema}"."applied" ("key", "sequence", "event_id", "published_at_ms") VALUES ($1, $2, $3, $4)`,
+          [envelope.partitionKey, probe.sequence.toString(), envelope.id, position.timestamp],
         );
       }),
     ],

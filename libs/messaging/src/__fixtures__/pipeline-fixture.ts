@@ -72,6 +72,7 @@ export async function prepareSchema(schema: string): Promise<void> {
         "key" text NOT NULL,
         "sequence" bigint NOT NULL,
         "event_id" text NOT NULL,
+        "published_at_ms" bigint,
         "applied_at" timestamptz NOT NULL DEFAULT clock_timestamp()
       )`);
   } finally {

@@ -271,7 +271,12 @@ export class EventConsumer {
       await context.with(trace.setSpan(parent, span), () =>
         handler(event.message, {
           envelope: event.envelope,
-          position: { topic: record.topic, partition: record.partition, offset: record.offset },
+          position: {
+            topic: record.topic,
+            partition: record.partition,
+            offset: record.offset,
+            timestamp: record.timestamp,
+          },
           manager,
           followUps: followUpPublisher(this.options.outbox, manager, event.envelope),
         }),

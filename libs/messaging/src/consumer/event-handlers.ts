@@ -9,6 +9,8 @@ export interface RecordPosition {
   readonly topic: string;
   readonly partition: number;
   readonly offset: string;
+  /** The record's Kafka timestamp (ms since the epoch): when the relay published it. */
+  readonly timestamp: string;
 }
 
 /** Publishes follow-up events in the handler's transaction, caused by the event being handled. */
