@@ -144,6 +144,10 @@ export function kafkaServerProperties(ports: KafkaListenerPorts, logDir: string)
     'share.coordinator.state.topic.min.isr': 1,
     // Tests create fresh consumer groups all the time; do not wait 3s for more members.
     'group.initial.rebalance.delay.ms': 0,
+    // Sized for a laptop or a 2-core CI machine shared with PostgreSQL and the services:
+    // the defaults (3 network, 8 I/O threads) mostly add context switches there.
+    'num.network.threads': 2,
+    'num.io.threads': 2,
   };
   return `${Object.entries(properties)
     .map(([key, value]) => `${key}=${value}`)
