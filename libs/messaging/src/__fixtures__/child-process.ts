@@ -5,8 +5,18 @@ import { join } from 'node:path';
 export async function startFixtureProcess(
   script: string,
   env: Record<string, string>,
+  args: string[] = [],
 ): Promise<ChildProcess> {
-  const child = fork(join(__dirname, script), [], {
+  return (await startFixtureProcessWithMessage(script, env, args)).child;
+}
+
+/** Like startFixtureProcess, also returning what the script sent when it became ready. */
+export async function startFixtureProcessWithMessage(
+  script: string,
+  env: Record<string, string>,
+  args: string[] = [],
+): Promise<{ child: ChildProcess; message: unknown }> {
+  const child = fork(join(__dirname, script), args, {
     execArgv: [
       '--require',
       'tsx/cjs',
@@ -15,18 +25,18 @@ export async function startFixtureProcess(
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} did not become ready`)), 60_000);
-    child.once('message', () => {
+  const message = await new Promise<unknown>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${script} did not become ready`)), 120_000);
+    child.once('message', (ready) => {
       clearTimeout(timer);
-      resolve();
+      resolve(ready);
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`${script} exited with ${code} before it was ready`));
     });
   });
-  return child;
+  return { child, message };
 }
 
 export async function killProcess(
