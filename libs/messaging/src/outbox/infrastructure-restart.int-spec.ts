@@ -3,12 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { create } from '@bufbuild/protobuf';
 import { ProbeEmittedSchema } from '@clement/contracts';
-import {
-  startKafka,
-  startPostgres,
-  type KafkaBroker,
-  type PostgresServer,
-} from '@clement/local-infra';
 import { eventually } from '@clement/testing';
 import { DataSource } from 'typeorm';
 import type { ChildProcess } from 'node:child_process';
