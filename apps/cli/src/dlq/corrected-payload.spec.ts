@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromBinary } from '@bufbuild/protobuf';
@@ -7,6 +7,7 @@ import { encodeCorrectedPayload, parseHeaderOptions } from './corrected-payload'
 
 describe('corrected payloads for a replay', () => {
   const dir = mkdtempSync(join(tmpdir(), 'clement-cli-spec-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const file = (name: string, content: string) => {
     const path = join(dir, name);
     writeFileSync(path, content);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -105,7 +105,8 @@ describe('clement dlq (the command, against a real broker)', () => {
   });
 
   it('replays a dead letter with a corrected payload to the original topic', async () => {
-    const fixed = join(mkdtempSync(join(tmpdir(), 'clement-cli-')), 'fixed.json');
+    const dir = mkdtempSync(join(tmpdir(), 'clement-cli-'));
+    const fixed = join(dir, 'fixed.json');
     writeFileSync(
       fixed,
       JSON.stringify(
@@ -124,6 +125,7 @@ describe('clement dlq (the command, against a real broker)', () => {
       '--payload-json',
       fixed,
     );
+    rmSync(dir, { recursive: true, force: true });
     expect(stdout).toContain(`to ${topic}`);
 
     const [replayed] = await readTopicToEnd(kafka, topic);
