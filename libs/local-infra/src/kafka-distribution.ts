@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -6,6 +5,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { withDirectoryLock } from './directory-lock';
 import { requireMaven } from './host-tools';
+import { runCommand } from './run-command';
 
 /** The Maven project that pins the broker and its logging backend. */
 export const KAFKA_POM_PATH = resolve(__dirname, '../kafka/pom.xml');
@@ -129,22 +129,7 @@ function runMaven(mvn: string, outputDirectory: string): Promise<void> {
     '-DincludeScope=runtime',
     `-DoutputDirectory=${outputDirectory}`,
   ];
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(mvn, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const collect = (chunk: Buffer) => {
-      output = (output + chunk.toString('utf8')).slice(-20_000);
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      if (code === 0) return resolvePromise();
-      reject(
-        new Error(
-          `kafka: \`${mvn} ${args.join(' ')}\` failed with exit code ${code}:\n${output.trim()}`,
-        ),
-      );
-    });
+  return runCommand(mvn, args, {
+    describeFailure: (code) => `kafka: \`${mvn} ${args.join(' ')}\` failed with exit code ${code}`,
   });
 }

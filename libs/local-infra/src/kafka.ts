@@ -15,6 +15,7 @@ import {
   type KafkaDistribution,
 } from './kafka-distribution';
 import { logToStderr } from './log';
+import { runCommand } from './run-command';
 import { guardProcess, hasExited, stopChildProcess } from './process-guard';
 
 export interface KafkaBroker {
@@ -287,22 +288,9 @@ function formatStorage(
     '--config',
     propertiesFile,
   ];
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(java.command, args, {
-      cwd: dirname(propertiesFile),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const collect = (chunk: Buffer) => (output += chunk.toString('utf8'));
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      if (code === 0) return resolvePromise();
-      reject(
-        new Error(`kafka: formatting the storage failed (exit code ${code}):\n${output.trim()}`),
-      );
-    });
+  return runCommand(java.command, args, {
+    cwd: dirname(propertiesFile),
+    describeFailure: (code) => `kafka: formatting the storage failed (exit code ${code})`,
   });
 }
 
