@@ -17,4 +17,5 @@ done
 echo "==> installing dependencies"
 npm install --no-audit --no-fund --loglevel=error
 
-exec npx tsx tools/scripts/up.ts "$@"
+# node runs the TypeScript directly (tsx as a require hook), so Ctrl-C reaches one process.
+exec node --require tsx/cjs tools/scripts/up.ts "$@"

@@ -70,6 +70,7 @@ async function main(): Promise<void> {
   });
   clearInterval(keepAlive);
   await stop();
+  process.exit(0);
 }
 
 /** Sends one probe through the real pipeline, so "up" means the backbone works, not just that ports are open. */
@@ -120,15 +121,14 @@ async function platformCheck(
         { tenantId: 'platform', partitionKey: `platform:${probeId}` },
       ),
     );
-    await Promise.race([
-      arrived,
-      new Promise((_, reject) =>
-        setTimeout(
-          () => reject(new Error('the platform check probe did not arrive in 60 s')),
-          60_000,
-        ),
-      ),
-    ]);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error('the platform check probe did not arrive in 60 s')),
+        60_000,
+      );
+    });
+    await Promise.race([arrived, timeout]).finally(() => clearTimeout(timer));
     return Date.now() - started;
   } finally {
     await relay.stop();
