@@ -7,6 +7,17 @@ import prettier from 'eslint-config-prettier';
  * Scopes: a service sees its own code and shared code, never another service's.
  * Tests (and their fixtures) may also use the test harness, tagged type:testing.
  */
+/** One scope per bounded context (docs: README, architecture); a service sees only its own and shared code. */
+const SERVICE_SCOPES = [
+  'case-service',
+  'strategy-service',
+  'dispatch-service',
+  'payment-service',
+  'portal',
+  'analytics-service',
+  'provider-sim',
+];
+
 function boundaries(extraForAll) {
   const allow = (...tags) => [...tags, ...extraForAll];
   return {
@@ -39,6 +50,10 @@ function boundaries(extraForAll) {
       },
       { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
       { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:shared', 'scope:cli'] },
+      ...SERVICE_SCOPES.map((scope) => ({
+        sourceTag: `scope:${scope}`,
+        onlyDependOnLibsWithTags: ['scope:shared', `scope:${scope}`],
+      })),
     ],
   };
 }
