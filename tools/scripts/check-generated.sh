@@ -7,14 +7,14 @@ set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$repo_root"
 
-generated=(libs/contracts/src/gen deploy/kafka/topics.txt)
+generated=(libs/contracts/src/gen deploy/kafka/topics.txt docs/asyncapi/crm.asyncapi.yaml)
 
 fresh="$(mktemp -d)"
 trap 'rm -rf "$fresh"' EXIT
 
 if ! bash tools/scripts/codegen.sh "$fresh" >/dev/null; then
-  # The topic manifest is built by loading the checked-in contracts, so a missing or broken
-  # generated file stops regeneration itself.
+  # The topic manifest and the AsyncAPI document are built by loading the checked-in contracts,
+  # so a missing or broken generated file stops regeneration itself.
   echo "Regeneration failed (output above): the checked-in generated code is missing or broken." >&2
   echo "Run 'bash tools/scripts/codegen.sh' and commit the result." >&2
   exit 1

@@ -2,7 +2,9 @@
 # Regenerates everything derived from the event contracts:
 #   proto/**/*.proto              -> libs/contracts/src/gen (buf + protoc-gen-es, see buf.gen.yaml)
 #   libs/contracts/src/topics.ts  -> deploy/kafka/topics.txt
-# Generated files are checked in and excluded from prettier and eslint, so nothing is reformatted.
+#   topics.ts + proto/ (CRM)      -> docs/asyncapi/crm.asyncapi.yaml (AsyncAPI 3 for integrators)
+# Generated files are checked in. Code and the manifest are excluded from prettier and eslint, so
+# nothing is reformatted; the AsyncAPI document is written already formatted by prettier.
 #
 # Usage: tools/scripts/codegen.sh [output-root]
 #   output-root defaults to the repository root; check-generated.sh passes a temporary directory.
@@ -28,3 +30,6 @@ echo "codegen: proto/ -> ${out_root}/libs/contracts/src/gen"
 
 echo "codegen: topic catalogue -> ${out_root}/deploy/kafka/topics.txt"
 "$bin/tsx" tools/scripts/generate-topic-manifest.ts --out "$out_root/deploy/kafka/topics.txt"
+
+echo "codegen: CRM contract -> ${out_root}/docs/asyncapi/crm.asyncapi.yaml"
+"$bin/tsx" tools/scripts/generate-asyncapi.ts --out "$out_root/docs/asyncapi/crm.asyncapi.yaml"

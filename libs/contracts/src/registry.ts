@@ -1,12 +1,24 @@
 import { createRegistry, type DescFile, type DescMessage, type Registry } from '@bufbuild/protobuf';
+import { file_clement_case_v1_case } from './gen/clement/case/v1/case_pb';
 import { file_clement_common_v1_actor } from './gen/clement/common/v1/actor_pb';
+import { file_clement_common_v1_contact } from './gen/clement/common/v1/contact_pb';
+import { file_clement_common_v1_encrypted_value } from './gen/clement/common/v1/encrypted_value_pb';
+import { file_clement_common_v1_hold } from './gen/clement/common/v1/hold_pb';
 import { file_clement_common_v1_money } from './gen/clement/common/v1/money_pb';
+import { file_clement_common_v1_vulnerability } from './gen/clement/common/v1/vulnerability_pb';
+import { file_clement_crm_v1_crm } from './gen/clement/crm/v1/crm_pb';
 import { file_clement_platform_v1_probe } from './gen/clement/platform/v1/probe_pb';
 
 /** Every generated proto file; registry.spec.ts fails when a generated file is missing here. */
 export const contractFiles: readonly DescFile[] = [
+  file_clement_case_v1_case,
   file_clement_common_v1_actor,
+  file_clement_common_v1_contact,
+  file_clement_common_v1_encrypted_value,
+  file_clement_common_v1_hold,
   file_clement_common_v1_money,
+  file_clement_common_v1_vulnerability,
+  file_clement_crm_v1_crm,
   file_clement_platform_v1_probe,
 ];
 

@@ -1,4 +1,6 @@
 import type { DescMessage, Message, MessageShape } from '@bufbuild/protobuf';
+import * as caseV1 from './gen/clement/case/v1/case_pb';
+import * as crmV1 from './gen/clement/crm/v1/crm_pb';
 import { ProbeEmittedSchema } from './gen/clement/platform/v1/probe_pb';
 
 /**
@@ -125,6 +127,47 @@ export function dlqTopicOf<const Name extends string>(name: Name): DlqTopicName<
   return `${name}${DLQ_SUFFIX}`;
 }
 
+/** Published by integrators on `crm.inbound.events.v1`; each carries a `source_version`. */
+export const CRM_INBOUND_MESSAGES = [
+  crmV1.DebtorUpsertedSchema,
+  crmV1.AccountPlacedSchema,
+  crmV1.AccountUpdatedSchema,
+  crmV1.PaymentReportedSchema,
+  crmV1.AccountRecalledSchema,
+  crmV1.ContactPointsChangedSchema,
+  crmV1.VulnerabilityReportedSchema,
+  crmV1.HoldRequestedSchema,
+  crmV1.HoldLiftedSchema,
+] as const;
+
+/** Published by case-service on `crm.outbound.events.v1` for integrators to read. */
+export const CRM_OUTBOUND_MESSAGES = [
+  crmV1.ArrangementMadeSchema,
+  crmV1.PromiseMadeSchema,
+  crmV1.PromiseKeptSchema,
+  crmV1.PromiseBrokenSchema,
+  crmV1.PaymentReceivedSchema,
+  crmV1.ContactOutcomeRecordedSchema,
+  crmV1.OptOutRecordedSchema,
+  crmV1.VulnerabilityDisclosedSchema,
+  crmV1.HoldPlacedSchema,
+  crmV1.HoldEndedSchema,
+  crmV1.CaseResolvedSchema,
+] as const;
+
+/** Published by case-service on `case.internal.events.v1`. */
+export const CASE_EVENT_MESSAGES = [
+  caseV1.CasePlacedSchema,
+  caseV1.BalanceChangedSchema,
+  caseV1.HoldPlacedSchema,
+  caseV1.HoldLiftedSchema,
+  caseV1.VulnerabilityFlaggedSchema,
+  caseV1.ContactPointsChangedSchema,
+  caseV1.CaseStatusChangedSchema,
+  caseV1.CaseResolvedSchema,
+  caseV1.DebtorErasedSchema,
+] as const;
+
 /**
  * Every topic Clement uses, keyed by a camelCase id. Add new topics here (and only here), then
  * run tools/scripts/codegen.sh to refresh deploy/kafka/topics.txt.
@@ -137,6 +180,34 @@ export const topicCatalogue = {
     description:
       'Synthetic canary events pushed through the pipeline by SREs, integration tests and benchmarks.',
     messages: [ProbeEmittedSchema],
+  }),
+  crmInbound: defineTopic({
+    name: 'crm.inbound.events.v1',
+    partitions: 12,
+    retentionMs: 7 * DAY_MS,
+    acceptsJson: true,
+    description:
+      "What creditors' CRMs publish about their debtors, accounts, payments and holds " +
+      '(docs/integrators.md). Keyed `<tenant>:<creditor debtor id>`.',
+    messages: CRM_INBOUND_MESSAGES,
+  }),
+  crmOutbound: defineTopic({
+    name: 'crm.outbound.events.v1',
+    partitions: 6,
+    retentionMs: 7 * DAY_MS,
+    description:
+      "Collection outcomes for creditors' CRMs to apply, with the creditor's own references " +
+      '(docs/integrators.md). Keyed `<tenant>:<creditor debtor id>`.',
+    messages: CRM_OUTBOUND_MESSAGES,
+  }),
+  caseEvents: defineTopic({
+    name: 'case.internal.events.v1',
+    partitions: 12,
+    retentionMs: 30 * DAY_MS,
+    description:
+      'Changes to cases, holds, vulnerability and contact points, published by case-service. ' +
+      'PII only as EncryptedValue (docs/adr/0010). Keyed `<tenant>:<debtor id>`.',
+    messages: CASE_EVENT_MESSAGES,
   }),
 } as const satisfies Record<string, TopicDefinition>;
 
