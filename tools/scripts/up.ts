@@ -17,6 +17,7 @@ import {
   provisionTopics,
 } from '@clement/messaging';
 import { createServiceDataSource, ensureSchema, runMigrations } from '@clement/persistence';
+import { launchService, type RunningService } from './service-launcher';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -25,8 +26,11 @@ async function main(): Promise<void> {
     log,
     persistentDir: process.env['CLEMENT_DATA_DIR'] || undefined,
   });
+  const services: RunningService[] = [];
   const stop = async () => {
     log('up: stopping...');
+    // Services first, so they drain and commit while Kafka and PostgreSQL are still there.
+    await Promise.all(services.map((service) => service.stop()));
     await infrastructure.stop();
   };
   try {
@@ -43,6 +47,20 @@ async function main(): Promise<void> {
     log(
       `up: platform check passed: a probe went outbox → relay → Kafka → consumer in ${probeMs} ms`,
     );
+
+    const serviceEnv = {
+      DATABASE_URL: infrastructure.databaseUrl,
+      KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
+      HOST: '127.0.0.1',
+    };
+    services.push(
+      await launchService({
+        name: 'case-service',
+        port: Number(process.env['CASE_SERVICE_PORT'] ?? 3001),
+        env: serviceEnv,
+      }),
+    );
+    for (const service of services) log(`up: ${service.name} is ready at ${service.url}`);
   } catch (error) {
     await stop();
     throw error;
@@ -57,6 +75,10 @@ async function main(): Promise<void> {
       `  topics: ${allTopicDefinitions()
         .map((topic) => topic.name)
         .join(', ')}`,
+      ...services.map(
+        (service) =>
+          `  ${service.name}: ${service.url} (/health/ready, /metrics; logs in ${service.logFile})`,
+      ),
       '  dead letters: npm run clement -- dlq list <topic>',
       '  benchmark: npm run bench:messaging',
       'Press Ctrl-C to stop.',

@@ -52,10 +52,10 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
   constructor(
     @Inject(MESSAGING_OPTIONS) options: MessagingModuleOptions,
     @Inject(KAFKA_PORT) private readonly kafka: KafkaPort,
-    private readonly dataSource: DataSource,
-    private readonly outbox: Outbox,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(Outbox) private readonly outbox: Outbox,
     @Inject(OutboxRelay) private readonly relay: Lifecycle,
-    private readonly metrics: MessagingMetrics,
+    @Inject(MessagingMetrics) private readonly metrics: MessagingMetrics,
   ) {
     this.logger = options.logger ?? nestMessagingLogger();
     this.relayEnabled = options.relay?.enabled ?? true;
