@@ -1,6 +1,6 @@
 import 'reflect-metadata';
+import { captureJsonLog } from '@clement/testing';
 import { runReadinessChecks } from '@clement/observability';
-import type { DestinationStream } from 'pino';
 import {
   Column,
   type DataSource,
@@ -74,19 +74,6 @@ class BrokenMigration1700000000003 implements MigrationInterface {
   async down(): Promise<void> {
     // Never applied, so nothing to undo.
   }
-}
-
-function logCapture(): DestinationStream & { lines(): Array<Record<string, unknown>> } {
-  const chunks: string[] = [];
-  return {
-    write: (chunk: string) => void chunks.push(chunk),
-    lines: () =>
-      chunks
-        .join('')
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line) as Record<string, unknown>),
-  };
 }
 
 describe('service data sources against PostgreSQL', () => {
@@ -262,7 +249,7 @@ describe('service data sources against PostgreSQL', () => {
   });
 
   it('migrates through the command, logging what it applied, and exits 0', async () => {
-    const logs = logCapture();
+    const logs = captureJsonLog();
     const exit = jest.fn();
     const command = {
       schema: schemas.command,
@@ -292,7 +279,7 @@ describe('service data sources against PostgreSQL', () => {
   });
 
   it('exits 1 with the reason, and without the password, when the database refuses', async () => {
-    const logs = logCapture();
+    const logs = captureJsonLog();
     const url = new URL(DATABASE_URL!);
     url.password = 'definitely-wrong-pw';
     url.username = 'nobody_here';

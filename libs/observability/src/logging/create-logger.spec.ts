@@ -1,24 +1,9 @@
 import { trace } from '@opentelemetry/api';
+import { captureJsonLog } from '@clement/testing';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { DestinationStream } from 'pino';
 import { startTelemetry, type TelemetryHandle } from '../telemetry/start-telemetry';
 import { createLogger } from './create-logger';
 import { REDACTED } from './redact';
-
-function memoryDestination(): DestinationStream & { lines(): Record<string, unknown>[] } {
-  const chunks: string[] = [];
-  return {
-    write: (chunk: string) => {
-      chunks.push(chunk);
-    },
-    lines: () =>
-      chunks
-        .join('')
-        .split('\n')
-        .filter((line) => line.length > 0)
-        .map((line) => JSON.parse(line) as Record<string, unknown>),
-  };
-}
 
 describe('createLogger', () => {
   let telemetry: TelemetryHandle;
@@ -36,7 +21,7 @@ describe('createLogger', () => {
   afterAll(() => telemetry.shutdown());
 
   it('writes one JSON object per line with service, level label and ISO time', () => {
-    const destination = memoryDestination();
+    const destination = captureJsonLog();
     createLogger({ name: 'case-service', destination }).info({ caseId: 'case-1' }, 'case opened');
 
     const [line] = destination.lines();
@@ -50,7 +35,7 @@ describe('createLogger', () => {
   });
 
   it('stamps trace_id and span_id of the active span, and nothing outside a span', () => {
-    const destination = memoryDestination();
+    const destination = captureJsonLog();
     const logger = createLogger({ name: 'case-service', destination });
 
     const ids = trace.getTracer('spec').startActiveSpan('handle-event', (span) => {
@@ -68,7 +53,7 @@ describe('createLogger', () => {
   });
 
   it('redacts personal data at any depth, in arrays and in child bindings', () => {
-    const destination = memoryDestination();
+    const destination = captureJsonLog();
     const logger = createLogger({ name: 'crm-sync', destination });
 
     logger.child({ email: 'child@example.com', tenant: 't-1' }).info(
@@ -112,7 +97,7 @@ describe('createLogger', () => {
   });
 
   it('keeps errors serialisable and does not mutate the logged object', () => {
-    const destination = memoryDestination();
+    const destination = captureJsonLog();
     const logged = { email: 'ada@example.com', err: new Error('provider timeout') };
 
     createLogger({ name: 'dispatch', destination }).error(logged, 'send failed');
@@ -123,7 +108,7 @@ describe('createLogger', () => {
   });
 
   it('honours the level', () => {
-    const destination = memoryDestination();
+    const destination = captureJsonLog();
     const logger = createLogger({ name: 'dispatch', level: 'warn', destination });
 
     logger.info('dropped');

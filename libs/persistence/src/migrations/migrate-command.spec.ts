@@ -1,22 +1,9 @@
-import type { DestinationStream } from 'pino';
 import { runMigrateCommand } from './migrate-command';
-
-function capture(): DestinationStream & { lines(): Array<Record<string, unknown>> } {
-  const chunks: string[] = [];
-  return {
-    write: (chunk: string) => void chunks.push(chunk),
-    lines: () =>
-      chunks
-        .join('')
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line) as Record<string, unknown>),
-  };
-}
+import { captureJsonLog } from '@clement/testing';
 
 describe('runMigrateCommand before touching the database', () => {
   it('fails fast with exit code 1 when DATABASE_URL is missing', async () => {
-    const logDestination = capture();
+    const logDestination = captureJsonLog();
     const exit = jest.fn();
 
     const code = await runMigrateCommand({
@@ -39,7 +26,7 @@ describe('runMigrateCommand before touching the database', () => {
   });
 
   it('rejects a malformed URL without printing it', async () => {
-    const logDestination = capture();
+    const logDestination = captureJsonLog();
 
     const code = await runMigrateCommand({
       schema: 'case',
@@ -55,7 +42,7 @@ describe('runMigrateCommand before touching the database', () => {
   });
 
   it('rejects an invalid schema name', async () => {
-    const logDestination = capture();
+    const logDestination = captureJsonLog();
 
     const code = await runMigrateCommand({
       schema: 'Case-Service',
