@@ -5,6 +5,8 @@ import { ObservabilityModule } from '@clement/observability';
 import { databaseReadinessCheck, serviceDataSourceOptions } from '@clement/persistence';
 import { DataSource } from 'typeorm';
 import { CaseServiceConfig, SERVICE_NAME } from './config';
+import { AuthModule } from './auth';
+import { CaseManagementModule } from './case-management.module';
 import { caseServiceMigrations } from './migrations';
 
 export const CLOUDEVENTS_SOURCE = '/clement/case-service';
@@ -48,6 +50,13 @@ export class AppModule {
             source: CLOUDEVENTS_SOURCE,
           }),
         }),
+        AuthModule.forRoot({
+          jwksUrl: config.AUTH_JWKS_URL,
+          sharedSecret: config.AUTH_JWT_SECRET,
+          issuer: config.AUTH_ISSUER,
+          audience: config.AUTH_AUDIENCE,
+        }),
+        CaseManagementModule.forRoot(config),
       ],
       providers: [{ provide: CaseServiceConfig, useValue: config }],
       exports: [CaseServiceConfig],

@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { allTopicDefinitions } from '@clement/contracts';
+import { createKafkajsPort, provisionTopics } from '@clement/messaging';
 import { eventually, findFreePort, uniqueName } from '@clement/testing';
 
 // The service runs as a real process, as in production: telemetry must patch modules through
@@ -87,6 +90,13 @@ describe('case-service process', () => {
   let service: ServiceProcess | undefined;
 
   beforeAll(async () => {
+    // As the deployment does (Helm hook, compose kafka-init, `npm run up`) before services start.
+    const kafka = createKafkajsPort({
+      clientId: 'case-service-it',
+      brokers: requiredEnv('KAFKA_BROKERS').split(','),
+    });
+    const admin = await kafka.admin();
+    await provisionTopics(admin, allTopicDefinitions()).finally(() => admin.disconnect());
     env = {
       ...process.env,
       DATABASE_URL: requiredEnv('DATABASE_URL'),
@@ -95,6 +105,8 @@ describe('case-service process', () => {
       PORT: String(await findFreePort()),
       HOST: '127.0.0.1',
       MIGRATE_ON_START: 'false',
+      PII_MASTER_KEYS: `it-k1:${randomBytes(32).toString('base64')}`,
+      AUTH_JWT_SECRET: randomBytes(32).toString('hex'),
     };
   });
 
@@ -134,6 +146,19 @@ describe('case-service process', () => {
     expect(scrape).toMatch(/^# TYPE \S+ (counter|gauge|histogram)$/m);
     expect(scrape).toMatch(/^target_info\{service_name="case-service",/m);
 
+    // The staff API's OpenAPI document, public like the probes; the API itself needs a token.
+    const docs = await fetch(`${baseUrl}/docs-json`);
+    expect(docs.status).toBe(200);
+    const openApi = (await docs.json()) as {
+      paths: Record<string, unknown>;
+      components: { securitySchemes: Record<string, { scheme: string }> };
+    };
+    expect(Object.keys(openApi.paths)).toEqual(
+      expect.arrayContaining(['/v1/cases', '/v1/cases/{caseId}', '/v1/debtors/{debtorId}/erasure']),
+    );
+    expect(openApi.components.securitySchemes['bearer']?.scheme).toBe('bearer');
+    expect((await fetch(`${baseUrl}/v1/cases`)).status).toBe(401);
+
     await stopGracefully(running);
   });
 
@@ -145,7 +170,7 @@ describe('case-service process', () => {
       MIGRATE_ON_START: 'true',
     });
 
-    expect(service.lines.join('\n')).toContain('"msg":"migrations applied at start: 1"');
+    expect(service.lines.join('\n')).toContain('"msg":"migrations applied at start: 2"');
     await stopGracefully(service);
   });
 

@@ -5,6 +5,8 @@ const SECRET = 's3cret-password';
 const valid = {
   DATABASE_URL: `postgres://case:${SECRET}@db.internal:5432/clement`,
   KAFKA_BROKERS: 'kafka-0:9092,kafka-1:9092',
+  PII_MASTER_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+  AUTH_JWT_SECRET: 'a-shared-secret-for-local-runs-only-0123',
 };
 
 function problemsOf(load: () => unknown): readonly string[] {
@@ -56,15 +58,15 @@ describe('case-service config', () => {
     const problems = problemsOf(() => loadCaseServiceConfig({}));
 
     expect(problems).toEqual([
+      expect.stringMatching(/^AUTH_JWT_SECRET: is missing; /),
       expect.stringMatching(/^DATABASE_URL: is missing; /),
       expect.stringMatching(/^KAFKA_BROKERS: is missing; /),
+      expect.stringMatching(/^PII_MASTER_KEYS: is missing; /),
     ]);
   });
 
   it('rejects a missing DATABASE_URL and nothing else when the rest is valid', () => {
-    const problems = problemsOf(() =>
-      loadCaseServiceConfig({ KAFKA_BROKERS: valid.KAFKA_BROKERS }),
-    );
+    const problems = problemsOf(() => loadCaseServiceConfig({ ...valid, DATABASE_URL: undefined }));
 
     expect(problems).toEqual([expect.stringMatching(/^DATABASE_URL: is missing; /)]);
   });
@@ -120,5 +122,22 @@ describe('case-service config', () => {
     expect(problemsOf(() => loadCaseServiceDatabaseConfig({}))).toEqual([
       expect.stringMatching(/^DATABASE_URL: is missing; /),
     ]);
+  });
+
+  it('needs a master key and a way to verify staff tokens', () => {
+    const { PII_MASTER_KEYS: _keys, AUTH_JWT_SECRET: _secret, ...rest } = valid;
+    const problems = problemsOf(() => loadCaseServiceConfig(rest));
+
+    expect(problems).toEqual([
+      expect.stringMatching(/^AUTH_JWT_SECRET: .*AUTH_JWKS_URL/),
+      expect.stringMatching(/^PII_MASTER_KEYS: /),
+    ]);
+  });
+
+  it('takes a JWKS URL instead of a shared secret', () => {
+    const { AUTH_JWT_SECRET: _secret, ...rest } = valid;
+    const config = loadCaseServiceConfig({ ...rest, AUTH_JWKS_URL: 'https://idp.example/jwks' });
+
+    expect(config.AUTH_JWKS_URL).toBe('https://idp.example/jwks');
   });
 });

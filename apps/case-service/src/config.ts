@@ -1,5 +1,18 @@
 import { loadConfig } from '@clement/observability';
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
 
 export const SERVICE_NAME = 'case-service';
 
@@ -48,6 +61,49 @@ export class CaseServiceConfig extends CaseServiceDatabaseConfig {
    */
   @IsBoolean()
   MIGRATE_ON_START = false;
+
+  /**
+   * Master keys wrapping the per-debtor data keys: `<id>:<base64 of 32 bytes>`, comma-separated,
+   * the first one current (older ones still unwrap). Replaced by a KMS-backed provider in
+   * production deployments that have one.
+   */
+  @Matches(/^[A-Za-z0-9_.-]+:[A-Za-z0-9+/=]+(,[A-Za-z0-9_.-]+:[A-Za-z0-9+/=]+)*$/, {
+    message: 'must be <key id>:<base64 32-byte key>[,...]',
+  })
+  PII_MASTER_KEYS!: string;
+
+  /**
+   * The master key the blind-index key is derived from. It must stay in PII_MASTER_KEYS for as long
+   * as look-ups by phone or email should find existing debtors; defaults to the current key.
+   */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.-]+$/)
+  PII_BLIND_INDEX_KEY_ID?: string;
+
+  /** JWKS of the identity provider that signs staff tokens (production). */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  AUTH_JWKS_URL?: string;
+
+  /** HS256 secret for staff tokens in local runs and tests, when there is no JWKS. */
+  @ValidateIf((config: CaseServiceConfig) => !config.AUTH_JWKS_URL)
+  @IsString({ message: 'AUTH_JWT_SECRET or AUTH_JWKS_URL must be set' })
+  @MinLength(32)
+  AUTH_JWT_SECRET?: string;
+
+  @IsOptional()
+  @IsString()
+  AUTH_ISSUER?: string;
+
+  @IsOptional()
+  @IsString()
+  AUTH_AUDIENCE?: string;
+
+  /** Events handled per database transaction by the CRM inbound consumer. */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  CRM_INGEST_BATCH_SIZE = 200;
 
   get kafkaBrokers(): string[] {
     return this.KAFKA_BROKERS.split(',');

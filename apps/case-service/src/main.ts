@@ -7,6 +7,7 @@ import { runMigrations } from '@clement/persistence';
 import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
+import { configureHttp, setupOpenApi } from './http';
 import { type CaseServiceConfig, loadCaseServiceConfig, SERVICE_NAME } from './config';
 import { telemetry } from './telemetry';
 
@@ -18,6 +19,12 @@ async function bootstrap(config: CaseServiceConfig): Promise<void> {
   const logger = app.get(Logger);
   app.useLogger(logger);
   closeOnSignal(app, logger);
+  configureHttp(app);
+  setupOpenApi(app, {
+    title: 'Clement case-service staff API',
+    version: '1',
+    description: 'Cases, debtors, holds, vulnerability, notes and erasure, per tenant.',
+  });
   if (config.MIGRATE_ON_START) {
     // Before listen: the outbox relay starts on bootstrap and needs its table.
     const applied = await runMigrations(app.get(DataSource));

@@ -18,3 +18,4 @@ export * as crmV1 from './gen/clement/crm/v1/crm_pb';
 
 export * from './registry';
 export * from './topics';
+export * from './crm/crm-inbound-validation';

@@ -166,6 +166,7 @@ export const CASE_EVENT_MESSAGES = [
   caseV1.CaseStatusChangedSchema,
   caseV1.CaseResolvedSchema,
   caseV1.DebtorErasedSchema,
+  caseV1.CreditorPaymentReportedSchema,
 ] as const;
 
 /**

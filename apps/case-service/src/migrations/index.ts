@@ -1,10 +1,8 @@
 import { messagingMigrations } from '@clement/messaging';
 import type { MigrationInterface } from 'typeorm';
+import { createCaseTables } from './1764400000000-create-case-tables';
 
-/**
- * Every migration of case-service, oldest first, for the configured schema. The service's own
- * migrations (debtors, accounts, cases) join this list after the messaging tables.
- */
+/** Every migration of case-service, oldest first, for the configured schema. */
 export function caseServiceMigrations(schema: string): (new () => MigrationInterface)[] {
-  return [...messagingMigrations(schema)];
+  return [...messagingMigrations(schema), createCaseTables(schema)];
 }

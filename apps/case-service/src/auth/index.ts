@@ -1,0 +1,29 @@
+export { AUTH_CONFIG, AuthModule } from './auth.module';
+export {
+  assertValidAuthConfig,
+  type AuthConfig,
+  AuthConfigError,
+  MIN_SHARED_SECRET_LENGTH,
+} from './auth.config';
+export { AUTH_ERROR } from './auth-errors';
+export { CurrentPrincipal, principalOf } from './current-principal.decorator';
+export { JwtAuthGuard } from './jwt-auth.guard';
+export {
+  ANY_STAFF_ROLE,
+  isStaffRole,
+  type Principal,
+  STAFF_ROLES,
+  type StaffRole,
+} from './principal';
+export { requireTenant } from './require-tenant';
+export { Roles, ROLES_KEY } from './roles.decorator';
+export { BEARER_AUTH_NAME, StaffApi } from './staff-api.decorator';
+export {
+  createTokenVerifier,
+  InvalidTokenError,
+  JoseTokenVerifier,
+  KeySetUnavailableError,
+  principalFromClaims,
+  TOKEN_VERIFIER,
+  type TokenVerifier,
+} from './token-verifier';

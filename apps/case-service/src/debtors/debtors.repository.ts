@@ -1,0 +1,333 @@
+import { assertSqlIdentifier } from '@clement/messaging';
+import type { SqlRunner } from '../persistence/sql-runner';
+import type { TenantScope } from '../tenancy/tenant-scope';
+
+export type DebtorKind = 'person' | 'organisation';
+export type ContactPointKindName = 'mobile' | 'landline' | 'email' | 'postal';
+
+export interface DebtorRecord {
+  readonly id: string;
+  readonly creditorDebtorId: string;
+  readonly kind: DebtorKind;
+  readonly keyId: string;
+  /** Binary EncryptedValue of the profile JSON; unreadable once the key is destroyed. */
+  readonly profile: Buffer | null;
+  readonly preferredLanguage: string | null;
+  readonly profileVersion: bigint;
+  readonly contactPointsVersion: bigint;
+  readonly vulnerabilityVersion: bigint;
+  readonly vulnerabilityCategories: readonly string[];
+  readonly vulnerabilityReviewDate: string | null;
+  readonly legalRetentionUntil: string | null;
+  readonly legalRetentionReason: string | null;
+  readonly erasedAt: Date | null;
+}
+
+export interface StoredContactPoint {
+  readonly id: string;
+  readonly kind: ContactPointKindName;
+  /** Binary EncryptedValue of the address. */
+  readonly value: Buffer;
+  readonly blindIndex: Buffer | null;
+  readonly phoneType: string | null;
+  /** protobuf-JSON ChannelConsent objects. */
+  readonly consents: readonly unknown[];
+  readonly timeZone: string | null;
+  readonly source: string;
+  readonly preferred: boolean;
+  readonly origin: 'crm' | 'clement';
+}
+
+interface DebtorRow {
+  id: string;
+  creditor_debtor_id: string;
+  kind: DebtorKind;
+  key_id: string;
+  profile: Buffer | null;
+  preferred_language: string | null;
+  profile_version: string;
+  contact_points_version: string;
+  vulnerability_version: string;
+  vulnerability_categories: string[];
+  vulnerability_review_date: string | null;
+  legal_retention_until: string | null;
+  legal_retention_reason: string | null;
+  erased_at: Date | null;
+}
+
+interface ContactPointRow {
+  id: string;
+  kind: ContactPointKindName;
+  value: Buffer;
+  blind_index: Buffer | null;
+  phone_type: string | null;
+  consents: unknown[];
+  time_zone: string | null;
+  source: string;
+  preferred: boolean;
+  origin: 'crm' | 'clement';
+}
+
+const DEBTOR_COLUMNS = `"id", "creditor_debtor_id", "kind", "key_id", "profile", "preferred_language",
+  "profile_version", "contact_points_version", "vulnerability_version", "vulnerability_categories",
+  to_char("vulnerability_review_date", 'YYYY-MM-DD') AS "vulnerability_review_date",
+  to_char("legal_retention_until", 'YYYY-MM-DD') AS "legal_retention_until",
+  "legal_retention_reason", "erased_at"`;
+
+const CONTACT_COLUMNS = `"id", "kind", "value", "blind_index", "phone_type", "consents", "time_zone",
+  "source", "preferred", "origin"`;
+
+/** Debtors and their contact points. Personal data arrives and leaves encrypted. */
+export class DebtorsRepository {
+  private readonly debtors: string;
+  private readonly contactPoints: string;
+
+  constructor(schema: string) {
+    const s = assertSqlIdentifier(schema);
+    this.debtors = `"${s}"."debtors"`;
+    this.contactPoints = `"${s}"."contact_points"`;
+  }
+
+  async findByCreditorId(
+    db: SqlRunner,
+    scope: TenantScope,
+    creditorDebtorId: string,
+    options: { forUpdate?: boolean } = {},
+  ): Promise<DebtorRecord | undefined> {
+    const rows = (await db.query(
+      `SELECT ${DEBTOR_COLUMNS} FROM ${this.debtors} WHERE "tenant_id" = $1 AND "creditor_debtor_id" = $2${options.forUpdate ? ' FOR UPDATE' : ''}`,
+      [scope.tenantId, creditorDebtorId],
+    )) as DebtorRow[];
+    return rows[0] && toDebtor(rows[0]);
+  }
+
+  async findById(
+    db: SqlRunner,
+    scope: TenantScope,
+    id: string,
+    options: { forUpdate?: boolean } = {},
+  ): Promise<DebtorRecord | undefined> {
+    const rows = (await db.query(
+      `SELECT ${DEBTOR_COLUMNS} FROM ${this.debtors} WHERE "tenant_id" = $1 AND "id" = $2${options.forUpdate ? ' FOR UPDATE' : ''}`,
+      [scope.tenantId, id],
+    )) as DebtorRow[];
+    return rows[0] && toDebtor(rows[0]);
+  }
+
+  async insert(
+    db: SqlRunner,
+    scope: TenantScope,
+    debtor: {
+      id: string;
+      creditorDebtorId: string;
+      kind: DebtorKind;
+      keyId: string;
+      profile: Buffer;
+      preferredLanguage: string | null;
+      profileVersion: bigint;
+      contactPointsVersion: bigint;
+    },
+  ): Promise<void> {
+    await db.query(
+      `INSERT INTO ${this.debtors} ("id", "tenant_id", "creditor_debtor_id", "kind", "key_id", "profile",
+         "preferred_language", "profile_version", "contact_points_version")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        debtor.id,
+        scope.tenantId,
+        debtor.creditorDebtorId,
+        debtor.kind,
+        debtor.keyId,
+        debtor.profile,
+        debtor.preferredLanguage,
+        debtor.profileVersion.toString(),
+        debtor.contactPointsVersion.toString(),
+      ],
+    );
+  }
+
+  async updateProfile(
+    db: SqlRunner,
+    scope: TenantScope,
+    id: string,
+    profile: {
+      kind: DebtorKind;
+      profile: Buffer;
+      preferredLanguage: string | null;
+      profileVersion: bigint;
+    },
+  ): Promise<void> {
+    await db.query(
+      `UPDATE ${this.debtors} SET "kind" = $3, "profile" = $4, "preferred_language" = $5,
+         "profile_version" = $6, "updated_at" = now() WHERE "tenant_id" = $1 AND "id" = $2`,
+      [
+        scope.tenantId,
+        id,
+        profile.kind,
+        profile.profile,
+        profile.preferredLanguage,
+        profile.profileVersion.toString(),
+      ],
+    );
+  }
+
+  async updateVulnerability(
+    db: SqlRunner,
+    scope: TenantScope,
+    id: string,
+    vulnerability: {
+      categories: readonly string[];
+      reviewDate: string | null;
+      recordedBy: { kind: number; id: string };
+      version?: bigint;
+    },
+  ): Promise<void> {
+    await db.query(
+      `UPDATE ${this.debtors} SET "vulnerability_categories" = $3, "vulnerability_review_date" = $4,
+         "vulnerability_recorded_by" = $5::jsonb, "vulnerability_recorded_at" = now(),
+         "vulnerability_version" = COALESCE($6, "vulnerability_version"), "updated_at" = now()
+       WHERE "tenant_id" = $1 AND "id" = $2`,
+      [
+        scope.tenantId,
+        id,
+        vulnerability.categories,
+        vulnerability.reviewDate,
+        JSON.stringify(vulnerability.recordedBy),
+        vulnerability.version?.toString() ?? null,
+      ],
+    );
+  }
+
+  async setLegalRetention(
+    db: SqlRunner,
+    scope: TenantScope,
+    id: string,
+    retention: { until: string | null; reason: string | null },
+  ): Promise<void> {
+    await db.query(
+      `UPDATE ${this.debtors} SET "legal_retention_until" = $3, "legal_retention_reason" = $4,
+         "updated_at" = now() WHERE "tenant_id" = $1 AND "id" = $2`,
+      [scope.tenantId, id, retention.until, retention.reason],
+    );
+  }
+
+  /** Marks the debtor erased and drops the look-up indexes; the ciphertexts stay, unreadable. */
+  async markErased(db: SqlRunner, scope: TenantScope, id: string, erasedAt: Date): Promise<void> {
+    await db.query(
+      `UPDATE ${this.debtors} SET "erased_at" = $3, "updated_at" = now() WHERE "tenant_id" = $1 AND "id" = $2`,
+      [scope.tenantId, id, erasedAt],
+    );
+    await db.query(
+      `UPDATE ${this.contactPoints} SET "blind_index" = NULL WHERE "tenant_id" = $1 AND "debtor_id" = $2`,
+      [scope.tenantId, id],
+    );
+  }
+
+  async contactPointsOf(
+    db: SqlRunner,
+    scope: TenantScope,
+    debtorId: string,
+  ): Promise<StoredContactPoint[]> {
+    const rows = (await db.query(
+      `SELECT ${CONTACT_COLUMNS} FROM ${this.contactPoints} WHERE "tenant_id" = $1 AND "debtor_id" = $2 ORDER BY "created_at", "id"`,
+      [scope.tenantId, debtorId],
+    )) as ContactPointRow[];
+    return rows.map(toContactPoint);
+  }
+
+  /**
+   * Replaces the contact points that came from the CRM and stores the new version. Returns the
+   * debtor's complete set afterwards (CRM and Clement-sourced).
+   */
+  async replaceCrmContactPoints(
+    db: SqlRunner,
+    scope: TenantScope,
+    debtorId: string,
+    points: readonly StoredContactPoint[],
+    version: bigint,
+  ): Promise<void> {
+    await db.query(
+      `DELETE FROM ${this.contactPoints} WHERE "tenant_id" = $1 AND "debtor_id" = $2 AND "origin" = 'crm'`,
+      [scope.tenantId, debtorId],
+    );
+    await this.insertContactPoints(db, scope, debtorId, points);
+    await db.query(
+      `UPDATE ${this.debtors} SET "contact_points_version" = $3, "updated_at" = now() WHERE "tenant_id" = $1 AND "id" = $2`,
+      [scope.tenantId, debtorId, version.toString()],
+    );
+  }
+
+  async insertContactPoints(
+    db: SqlRunner,
+    scope: TenantScope,
+    debtorId: string,
+    points: readonly StoredContactPoint[],
+  ): Promise<void> {
+    if (points.length === 0) return;
+    const values: unknown[] = [scope.tenantId, debtorId];
+    const rows = points.map((point) => {
+      const n = values.length;
+      values.push(
+        point.id,
+        point.kind,
+        point.value,
+        point.blindIndex,
+        point.phoneType,
+        JSON.stringify(point.consents),
+        point.timeZone,
+        point.source,
+        point.preferred,
+        point.origin,
+      );
+      return `($${n + 1}, $1, $2, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}::jsonb, $${n + 7}, $${n + 8}, $${n + 9}, $${n + 10})`;
+    });
+    await db.query(
+      `INSERT INTO ${this.contactPoints} ("id", "tenant_id", "debtor_id", "kind", "value", "blind_index",
+         "phone_type", "consents", "time_zone", "source", "preferred", "origin") VALUES ${rows.join(', ')}`,
+      values,
+    );
+  }
+
+  /** Debtors with a contact point whose blind index matches (look-up by phone or email). */
+  async findIdsByBlindIndex(db: SqlRunner, scope: TenantScope, index: Buffer): Promise<string[]> {
+    const rows = (await db.query(
+      `SELECT DISTINCT "debtor_id" FROM ${this.contactPoints} WHERE "tenant_id" = $1 AND "blind_index" = $2`,
+      [scope.tenantId, index],
+    )) as { debtor_id: string }[];
+    return rows.map((row) => row.debtor_id);
+  }
+}
+
+function toDebtor(row: DebtorRow): DebtorRecord {
+  return {
+    id: row.id,
+    creditorDebtorId: row.creditor_debtor_id,
+    kind: row.kind,
+    keyId: row.key_id,
+    profile: row.profile,
+    preferredLanguage: row.preferred_language,
+    profileVersion: BigInt(row.profile_version),
+    contactPointsVersion: BigInt(row.contact_points_version),
+    vulnerabilityVersion: BigInt(row.vulnerability_version),
+    vulnerabilityCategories: row.vulnerability_categories,
+    vulnerabilityReviewDate: row.vulnerability_review_date,
+    legalRetentionUntil: row.legal_retention_until,
+    legalRetentionReason: row.legal_retention_reason,
+    erasedAt: row.erased_at,
+  };
+}
+
+function toContactPoint(row: ContactPointRow): StoredContactPoint {
+  return {
+    id: row.id,
+    kind: row.kind,
+    value: row.value,
+    blindIndex: row.blind_index,
+    phoneType: row.phone_type,
+    consents: row.consents,
+    timeZone: row.time_zone,
+    source: row.source,
+    preferred: row.preferred,
+    origin: row.origin,
+  };
+}

@@ -1,0 +1,112 @@
+import type { MessageShape } from '@bufbuild/protobuf';
+import {
+  type CrmInboundMessage,
+  crmInboundProblems,
+  crmV1,
+  describeProblems,
+  topicCatalogue,
+} from '@clement/contracts';
+import {
+  type EventContext,
+  handlersFor,
+  PermanentEventError,
+  type TopicHandlers,
+} from '@clement/messaging';
+import { CaseChanges } from '../events/case-changes';
+import type { CaseChangeWriter } from '../events/case-change-writer';
+import type { SqlRunner } from '../persistence/sql-runner';
+import type { TenantDirectory } from '../tenancy/tenant-directory';
+import { TenantScope } from '../tenancy/tenant-scope';
+import type { CrmIngestion, IngestOutcome } from './crm-ingestion';
+
+type Apply<M> = (db: SqlRunner, changes: CaseChanges, message: M) => Promise<IngestOutcome>;
+
+/**
+ * The Kafka edge of CRM ingestion: checks what the contract promises (a known tenant, the partition
+ * key, valid fields) and hands the event to CrmIngestion. A broken promise is permanent: the event
+ * goes to the dead-letter topic with the reason, and nothing of it is applied.
+ */
+export class CrmInboundConsumer {
+  constructor(
+    private readonly ingestion: CrmIngestion,
+    private readonly tenants: TenantDirectory,
+    private readonly writer: CaseChangeWriter,
+    private readonly onOutcome: (type: string, outcome: IngestOutcome) => void = () => undefined,
+  ) {}
+
+  handlers(): TopicHandlers<typeof topicCatalogue.crmInbound> {
+    const i = this.ingestion;
+    return handlersFor(topicCatalogue.crmInbound)
+      .on(
+        crmV1.DebtorUpsertedSchema,
+        this.handle((db, c, m) => i.debtorUpserted(db, c, m)),
+      )
+      .on(
+        crmV1.AccountPlacedSchema,
+        this.handle((db, c, m) => i.accountPlaced(db, c, m)),
+      )
+      .on(
+        crmV1.AccountUpdatedSchema,
+        this.handle((db, c, m) => i.accountUpdated(db, c, m)),
+      )
+      .on(
+        crmV1.PaymentReportedSchema,
+        this.handle((db, c, m) => i.paymentReported(db, c, m)),
+      )
+      .on(
+        crmV1.AccountRecalledSchema,
+        this.handle((db, c, m) => i.accountRecalled(db, c, m)),
+      )
+      .on(
+        crmV1.ContactPointsChangedSchema,
+        this.handle((db, c, m) => i.contactPointsChanged(db, c, m)),
+      )
+      .on(
+        crmV1.VulnerabilityReportedSchema,
+        this.handle((db, c, m) => i.vulnerabilityReported(db, c, m)),
+      )
+      .on(
+        crmV1.HoldRequestedSchema,
+        this.handle((db, c, m) => i.holdRequested(db, c, m)),
+      )
+      .on(
+        crmV1.HoldLiftedSchema,
+        this.handle((db, c, m) => i.holdLifted(db, c, m)),
+      );
+  }
+
+  private handle<M extends CrmInboundMessage>(
+    apply: Apply<M>,
+  ): (message: M, context: EventContext) => Promise<void> {
+    return async (message, context) => {
+      const { envelope, manager } = context;
+      if (!(await this.tenants.isKnown(manager, envelope.tenantId))) {
+        throw new PermanentEventError(
+          `ce_tenantid: unknown tenant "${envelope.tenantId}"`,
+          'unknown_tenant',
+        );
+      }
+      const problems = crmInboundProblems(message);
+      if (problems.length > 0) {
+        throw new PermanentEventError(describeProblems(problems), 'invalid_event');
+      }
+      const expectedKey = `${envelope.tenantId}:${message.creditorDebtorId}`;
+      if (envelope.partitionKey !== expectedKey) {
+        // The key orders one debtor's events; a wrong one could reorder them silently.
+        throw new PermanentEventError(
+          `ce_partitionkey: must be "<tenant>:<creditor_debtor_id>" ("${expectedKey}")`,
+          'bad_partition_key',
+        );
+      }
+      const changes = new CaseChanges(TenantScope.of(envelope.tenantId), {
+        id: envelope.id,
+        correlationId: envelope.correlationId,
+      });
+      const outcome = await apply(manager, changes, message);
+      await this.writer.write(manager, changes);
+      this.onOutcome(message.$typeName, outcome);
+    };
+  }
+}
+
+export type { MessageShape };
