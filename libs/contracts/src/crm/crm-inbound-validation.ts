@@ -390,12 +390,18 @@ function languageTag(value: string): Reason {
   }
 }
 
+// Only valid zones are remembered, so the set is bounded by the IANA database (~600 names).
+const knownTimeZones = new Set<string>();
+
 function timeZone(value: string): Reason {
   const reason = 'must be an IANA time zone, e.g. Europe/London';
+  if (knownTimeZones.has(value)) return undefined;
   // Newer runtimes accept offsets such as "+01:00", which know nothing of daylight saving time.
   if (/^[+-]/.test(value)) return reason;
   try {
+    // Building a formatter is the one portable check, and it is slow: hence the cache.
     new Intl.DateTimeFormat('en', { timeZone: value });
+    knownTimeZones.add(value);
     return undefined;
   } catch {
     return reason;
