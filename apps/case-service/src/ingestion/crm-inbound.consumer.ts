@@ -34,9 +34,12 @@ export class CrmInboundConsumer {
     private readonly onOutcome: (type: string, outcome: IngestOutcome) => void = () => undefined,
   ) {}
 
-  handlers(): TopicHandlers<typeof topicCatalogue.crmInbound> {
+  /** `topic` is the catalogue's CRM inbound topic; benchmarks pass a renamed copy of it. */
+  handlers(
+    topic: typeof topicCatalogue.crmInbound = topicCatalogue.crmInbound,
+  ): TopicHandlers<typeof topicCatalogue.crmInbound> {
     const i = this.ingestion;
-    return handlersFor(topicCatalogue.crmInbound)
+    return handlersFor(topic)
       .on(
         crmV1.DebtorUpsertedSchema,
         this.handle((db, c, m) => i.debtorUpserted(db, c, m)),

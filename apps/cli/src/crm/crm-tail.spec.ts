@@ -75,6 +75,7 @@ function fakeKafka(records: IncomingRecord[]) {
     admin: async () => ({
       ensureTopics: async () => [],
       topicOffsets: async () => [],
+      groupOffsets: async () => [],
       describeCluster: async () => ({ brokers: 1, controller: 1 }),
       deleteGroup: async (groupId) => void calls.push(`deleteGroup ${groupId}`),
       disconnect: async () => undefined,

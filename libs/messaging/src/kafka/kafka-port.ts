@@ -81,6 +81,8 @@ export interface KafkaAdminPort {
   /** Creates missing topics; existing ones are left as they are. Returns the names created. */
   ensureTopics(topics: readonly TopicSpec[]): Promise<string[]>;
   topicOffsets(topic: string): Promise<PartitionOffsets[]>;
+  /** A group's committed offsets on a topic, per partition ("-1" where it committed none). */
+  groupOffsets(groupId: string, topic: string): Promise<{ partition: number; offset: string }[]>;
   describeCluster(): Promise<{ brokers: number; controller: number | null }>;
   deleteGroup(groupId: string): Promise<void>;
   disconnect(): Promise<void>;

@@ -155,6 +155,12 @@ async function createAdmin(kafka: Kafka): Promise<KafkaAdminPort> {
         .map((entry) => ({ partition: entry.partition, low: entry.low, high: entry.high }))
         .sort((a, b) => a.partition - b.partition);
     },
+    async groupOffsets(groupId, topic) {
+      const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      return (entry?.partitions ?? [])
+        .map((partition) => ({ partition: partition.partition, offset: partition.offset }))
+        .sort((a, b) => a.partition - b.partition);
+    },
     async describeCluster() {
       const cluster = await admin.describeCluster();
       return { brokers: cluster.brokers.length, controller: cluster.controller };

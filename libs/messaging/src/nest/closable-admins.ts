@@ -28,6 +28,7 @@ export class ClosableAdmins {
     return {
       ensureTopics: (topics) => guarded(() => admin.ensureTopics(topics)),
       topicOffsets: (topic) => guarded(() => admin.topicOffsets(topic)),
+      groupOffsets: (groupId, topic) => guarded(() => admin.groupOffsets(groupId, topic)),
       describeCluster: () => guarded(() => admin.describeCluster()),
       deleteGroup: (groupId) => guarded(() => admin.deleteGroup(groupId)),
       disconnect: async () => {

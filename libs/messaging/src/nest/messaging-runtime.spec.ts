@@ -38,6 +38,7 @@ function harness(
   const admin: KafkaAdminPort = {
     ensureTopics: () => Promise.resolve([]),
     topicOffsets: () => Promise.resolve([]),
+    groupOffsets: () => Promise.resolve([]),
     describeCluster: () => Promise.resolve({ brokers: 1, controller: 1 }),
     deleteGroup: () => Promise.resolve(),
     disconnect: async () => void log.push('admin disconnected'),
