@@ -1,8 +1,9 @@
 /**
- * The platform launcher behind `npm run up`. For now the platform is its infrastructure and the
- * messaging backbone; services join this list as they are built.
+ * The platform launcher behind `npm run up`: infrastructure, topics, a check of the messaging
+ * backbone, the services, and a demo portfolio imported for the tenant `demo-bank`.
  */
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { allTopicDefinitions, ProbeEmittedSchema, topicCatalogue } from '@clement/contracts';
@@ -17,7 +18,13 @@ import {
   provisionTopics,
 } from '@clement/messaging';
 import { createServiceDataSource, ensureSchema, runMigrations } from '@clement/persistence';
+import { mintToken } from '../../apps/case-service/src/auth/dev-token';
+import { buildProgram } from '../../apps/cli/src/program';
+import { loadLocalSecrets } from './local-secrets';
 import { launchService, type RunningService } from './service-launcher';
+
+const DEMO_TENANT = 'demo-bank';
+const DEMO_PORTFOLIO = join(__dirname, '..', '..', 'deploy', 'demo', 'portfolio.sample.csv');
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -27,6 +34,7 @@ async function main(): Promise<void> {
     persistentDir: process.env['CLEMENT_DATA_DIR'] || undefined,
   });
   const services: RunningService[] = [];
+  let demo: { agentToken: string; cases: number } | undefined;
   const stop = async () => {
     log('up: stopping...');
     // Services first, so they drain and commit while Kafka and PostgreSQL are still there.
@@ -48,19 +56,27 @@ async function main(): Promise<void> {
       `up: platform check passed: a probe went outbox → relay → Kafka → consumer in ${probeMs} ms`,
     );
 
+    const secrets = loadLocalSecrets(
+      join(
+        process.env['CLEMENT_DATA_DIR'] || join(__dirname, '..', '..', 'tmp'),
+        'local-secrets.json',
+      ),
+    );
     const serviceEnv = {
       DATABASE_URL: infrastructure.databaseUrl,
       KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
       HOST: '127.0.0.1',
+      PII_MASTER_KEYS: secrets.piiMasterKeys,
+      AUTH_JWT_SECRET: secrets.jwtSecret,
     };
-    services.push(
-      await launchService({
-        name: 'case-service',
-        port: Number(process.env['CASE_SERVICE_PORT'] ?? 3001),
-        env: serviceEnv,
-      }),
-    );
+    const caseService = await launchService({
+      name: 'case-service',
+      port: Number(process.env['CASE_SERVICE_PORT'] ?? 3001),
+      env: serviceEnv,
+    });
+    services.push(caseService);
     for (const service of services) log(`up: ${service.name} is ready at ${service.url}`);
+    demo = await loadDemoPortfolio(caseService.url, secrets.jwtSecret, infrastructure.kafkaBrokers);
   } catch (error) {
     await stop();
     throw error;
@@ -79,6 +95,10 @@ async function main(): Promise<void> {
         (service) =>
           `  ${service.name}: ${service.url} (/health/ready, /metrics; logs in ${service.logFile})`,
       ),
+      `  demo tenant ${DEMO_TENANT}: ${demo?.cases ?? 0} cases; staff API docs at ${services[0]?.url}/docs`,
+      `  an agent token for ${DEMO_TENANT} (12 h): ${demo?.agentToken ?? ''}`,
+      `    curl -H "authorization: Bearer $TOKEN" ${services[0]?.url}/v1/cases?limit=5`,
+      '  CRM outbound events: npm run clement -- crm tail --from-beginning',
       '  dead letters: npm run clement -- dlq list <topic>',
       '  benchmark: npm run bench:messaging',
       'Press Ctrl-C to stop.',
@@ -93,6 +113,61 @@ async function main(): Promise<void> {
   clearInterval(keepAlive);
   await stop();
   process.exit(0);
+}
+
+/**
+ * Creates the demo tenant and imports the sample portfolio through the integrator CLI, then waits
+ * until case-service has opened its cases. Idempotent: a second `up` re-imports to no effect.
+ */
+async function loadDemoPortfolio(
+  caseServiceUrl: string,
+  jwtSecret: string,
+  brokers: readonly string[],
+): Promise<{ agentToken: string; cases: number }> {
+  const admin = await mintToken(jwtSecret, { subject: 'up', roles: ['platform-admin'] });
+  const put = await fetch(`${caseServiceUrl}/v1/admin/tenants/${DEMO_TENANT}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ displayName: 'Demo Bank plc' }),
+  });
+  if (!put.ok) throw new Error(`creating the demo tenant failed: HTTP ${put.status}`);
+
+  process.env['KAFKA_BROKERS'] = brokers.join(',');
+  const lines: string[] = [];
+  let exitCode = 0;
+  await buildProgram((line) => lines.push(line), {
+    stderr: { isTTY: false, write: (text: string) => lines.push(text) },
+    setExitCode: (code: number) => (exitCode = code),
+  }).parseAsync(
+    ['crm', 'import', DEMO_PORTFOLIO, '--tenant', DEMO_TENANT, '--source-version', '1'],
+    { from: 'user' },
+  );
+  // 3: the sample has five malformed rows on purpose (deploy/demo/README.md).
+  if (exitCode !== 0 && exitCode !== 3) {
+    throw new Error(`the demo import failed (exit ${exitCode}):\n${lines.join('\n')}`);
+  }
+  log(
+    `up: demo portfolio published (${lines.find((line) => line.startsWith('published')) ?? 'done'})`,
+  );
+
+  const agentToken = await mintToken(jwtSecret, {
+    subject: 'demo-agent',
+    tenantId: DEMO_TENANT,
+    roles: ['agent', 'auditor'],
+    expiresInSeconds: 12 * 3600,
+  });
+  const deadline = Date.now() + 120_000;
+  let cases = 0;
+  while (Date.now() < deadline) {
+    const response = await fetch(`${caseServiceUrl}/v1/cases?limit=200`, {
+      headers: { authorization: `Bearer ${agentToken}` },
+    });
+    cases = ((await response.json()) as { items: unknown[] }).items.length;
+    if (cases >= 195) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  log(`up: demo tenant ${DEMO_TENANT} has ${cases}${cases === 200 ? '+' : ''} cases`);
+  return { agentToken, cases };
 }
 
 /** Sends one probe through the real pipeline, so "up" means the backbone works, not just that ports are open. */
