@@ -28,6 +28,7 @@ let privacyA: string;
 
 beforeAll(async () => {
   service = await startCaseService({
+    env: { HOLD_EXPIRY_INTERVAL_MS: '300' },
     schema: uniqueName('case_it')
       .toLowerCase()
       .replace(/[^a-z0-9_]/g, '_'),
@@ -357,6 +358,46 @@ describe('CRM ingestion', () => {
       },
       { timeoutMs: 30_000 },
     );
+  });
+  it('lifts a breathing space on its own when it ends, as the system', async () => {
+    await publish(tenantA, crmV1.DebtorUpsertedSchema, debtor('C-5', 1n));
+    await publish(tenantA, crmV1.AccountPlacedSchema, account('C-5', 'ACC-5', 1n, 2_000n));
+    const startsAt = new Date();
+    await publish(
+      tenantA,
+      crmV1.HoldRequestedSchema,
+      create(crmV1.HoldRequestedSchema, {
+        creditorDebtorId: 'C-5',
+        sourceVersion: 1n,
+        creditorHoldReference: 'H-5',
+        kind: HoldKind.BREATHING_SPACE,
+        startsAt: timestampFromDate(startsAt),
+        endsAt: timestampFromDate(new Date(startsAt.getTime() + 3_000)),
+      }),
+    );
+    const placed = await caseOf(agentA, 'ACC-5');
+    await eventually(
+      async () => {
+        const history = await service.request('GET', `/v1/cases/${placed.id}/history`, {
+          token: agentA,
+        });
+        const types = history.body.items.map((item: { type: string }) => item.type);
+        expect(types).toEqual(
+          expect.arrayContaining([
+            caseV1.HoldPlacedSchema.typeName,
+            caseV1.HoldLiftedSchema.typeName,
+          ]),
+        );
+        const lifted = history.body.items.find(
+          (item: { type: string }) => item.type === caseV1.HoldLiftedSchema.typeName,
+        );
+        expect(lifted.actor).toEqual({ kind: 'system', id: 'case-service' });
+      },
+      { timeoutMs: 30_000 },
+    );
+    const after = await caseOf(agentA, 'ACC-5');
+    expect(after.status).toBe('placed');
+    expect(after.holds).toEqual([expect.objectContaining({ inForce: false })]);
   });
 });
 

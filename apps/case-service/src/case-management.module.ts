@@ -5,6 +5,8 @@ import { DataSource } from 'typeorm';
 import { CaseCommands } from './cases/case-commands';
 import { CaseQueries } from './cases/case-queries';
 import { CaseWorkflow } from './cases/case-workflow';
+import { HoldExpiry } from './cases/hold-expiry';
+import { HOLD_EXPIRY_INTERVAL_MS, HoldExpiryScheduler } from './cases/hold-expiry.scheduler';
 import { CasesController } from './cases/cases.controller';
 import { CasesRepository } from './cases/cases.repository';
 import type { CaseServiceConfig } from './config';
@@ -129,6 +131,19 @@ export class CaseManagementModule {
             writer: CaseChangeWriter,
           ) => new CaseCommands(dataSource, cases, debtors, vault, workflow, writer),
         },
+        {
+          provide: HoldExpiry,
+          inject: [DataSource, CasesRepository, DebtorsRepository, CaseWorkflow, CaseChangeWriter],
+          useFactory: (
+            dataSource: DataSource,
+            cases: CasesRepository,
+            debtors: DebtorsRepository,
+            workflow: CaseWorkflow,
+            writer: CaseChangeWriter,
+          ) => new HoldExpiry(dataSource, cases, debtors, workflow, writer),
+        },
+        { provide: HOLD_EXPIRY_INTERVAL_MS, useValue: config.HOLD_EXPIRY_INTERVAL_MS },
+        HoldExpiryScheduler,
         {
           provide: DebtorPrivacy,
           inject: [DataSource, DebtorsRepository, CasesRepository, DebtorVault, CaseChangeWriter],

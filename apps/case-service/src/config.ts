@@ -105,6 +105,11 @@ export class CaseServiceConfig extends CaseServiceDatabaseConfig {
   @Max(1000)
   CRM_INGEST_BATCH_SIZE = 200;
 
+  /** How often holds past their end (e.g. a breathing space) are lifted; 0 turns it off. */
+  @IsInt()
+  @Min(0)
+  HOLD_EXPIRY_INTERVAL_MS = 30_000;
+
   get kafkaBrokers(): string[] {
     return this.KAFKA_BROKERS.split(',');
   }

@@ -196,7 +196,8 @@ export class CaseWorkflow {
           announce.creditorDebtorId,
         );
       }
-      if (record.lifecycle.status === 'resolved') continue;
+      // A case opened after the hold ended (before it was marked lifted) never went on hold.
+      if (record.lifecycle.status !== 'on_hold') continue;
       const inForce = await this.cases.holdsInForce(db, changes.scope, record);
       await this.apply(db, changes, record, (l) => l.holdLifted(inForce.length), lift.liftedBy);
     }

@@ -418,6 +418,23 @@ export class CasesRepository {
     );
   }
 
+  /**
+   * Holds past their end and not yet lifted, locked for the caller's transaction. The one query
+   * across tenants: a system job's, which then acts on each hold in its own tenant's scope.
+   */
+  async claimExpiredHolds(
+    db: SqlRunner,
+    now: Date,
+    limit: number,
+  ): Promise<{ tenantId: string; holdId: string }[]> {
+    const rows = (await db.query(
+      `SELECT "tenant_id", "id" FROM ${this.holds} WHERE "lifted_at" IS NULL AND "ends_at" <= $1
+       ORDER BY "ends_at" LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [now, limit],
+    )) as { tenant_id: string; id: string }[];
+    return rows.map((row) => ({ tenantId: row.tenant_id, holdId: row.id }));
+  }
+
   /** Holds in force on a case: its own and the debtor-wide ones. */
   async holdsInForce(db: SqlRunner, scope: TenantScope, record: CaseRecord): Promise<HoldRecord[]> {
     const rows = (await db.query(

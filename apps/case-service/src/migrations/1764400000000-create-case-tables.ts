@@ -154,6 +154,9 @@ export function createCaseTables(schema: string): new () => MigrationInterface {
       await runner.query(
         `CREATE INDEX "holds_debtor_idx" ON "${s}"."holds" ("tenant_id", "debtor_id") WHERE "lifted_at" IS NULL`,
       );
+      await runner.query(
+        `CREATE INDEX "holds_due_idx" ON "${s}"."holds" ("ends_at") WHERE "lifted_at" IS NULL AND "ends_at" IS NOT NULL`,
+      );
       await runner.query(`
         CREATE TABLE "${s}"."case_notes" (
           "id" uuid PRIMARY KEY,
