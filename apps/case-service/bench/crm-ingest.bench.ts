@@ -583,7 +583,8 @@ async function pacedLatency(context: Context): Promise<PacedResult> {
     lines.push(cpuLine('the paced phase', usage));
     lines.push(
       `   max backlog (produced − handled) ${fmt(maxBacklog)} events; max consumer-reported lag ` +
-        `(sum over partitions, after each fetch) ${fmt(maxReportedLag)} records`,
+        `(records not yet fetched, sum over partitions) ${fmt(maxReportedLag)}` +
+        (maxReportedLag < maxBacklog / 10 ? ' (the backlog waited in the consumer, fetched)' : ''),
     );
     lines.push(
       `   relay: outbox backlog max ${fmt(maxOutbox)} rows (sampled every 0.5 s), empty ${Math.round(drainedAfter)} ms after the last commit` +
@@ -641,6 +642,7 @@ const CHILD_NAMES: Record<string, string> = { postgres: 'PostgreSQL', java: 'Kaf
 
 function cpuLine(phase: string, usage: CpuUse): string {
   const children = Object.entries(usage.childCores)
+    .filter(([, cores]) => cores >= 0.005)
     .sort((a, b) => b[1] - a[1])
     .map(([name, cores]) => `${CHILD_NAMES[name] ?? name} ${cores.toFixed(2)}`);
   const ours = usage.processCores + Object.values(usage.childCores).reduce((a, b) => a + b, 0);

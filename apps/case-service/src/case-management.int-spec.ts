@@ -359,6 +359,26 @@ describe('CRM ingestion', () => {
       { timeoutMs: 30_000 },
     );
   });
+  it('opens a case on hold when the debtor already has a hold in force', async () => {
+    await publish(tenantA, crmV1.DebtorUpsertedSchema, debtor('C-6', 1n));
+    await publish(
+      tenantA,
+      crmV1.HoldRequestedSchema,
+      create(crmV1.HoldRequestedSchema, {
+        creditorDebtorId: 'C-6',
+        sourceVersion: 1n,
+        creditorHoldReference: 'H-6',
+        kind: HoldKind.INSOLVENCY,
+      }),
+    );
+    await publish(tenantA, crmV1.AccountPlacedSchema, account('C-6', 'ACC-6', 1n, 800n));
+    const detail = await caseOf(agentA, 'ACC-6');
+    expect(detail.status).toBe('on_hold');
+    expect(detail.holds).toEqual([
+      expect.objectContaining({ kind: 'insolvency', scope: 'debtor', inForce: true }),
+    ]);
+  });
+
   it('lifts a breathing space on its own when it ends, as the system', async () => {
     await publish(tenantA, crmV1.DebtorUpsertedSchema, debtor('C-5', 1n));
     await publish(tenantA, crmV1.AccountPlacedSchema, account('C-5', 'ACC-5', 1n, 2_000n));

@@ -82,12 +82,16 @@ export function holdKindOf(name: string): HoldKind {
 export class CaseWorkflow {
   constructor(private readonly cases: CasesRepository) {}
 
-  /** Opens a case for a debtor's first account in a currency; starts on hold if holds are in force. */
+  /**
+   * Opens a case for a debtor's first account in a currency; it starts on hold when the debtor
+   * has holds in force on all their cases (`debtorWideHolds`, read with the debtor).
+   */
   async open(
     db: SqlRunner,
     changes: CaseChanges,
     record: CaseRecord,
     accounts: readonly AccountRecord[],
+    debtorWideHolds: number,
   ): Promise<CaseRecord> {
     await this.cases.insertCase(db, changes.scope, record);
     for (const account of accounts) await this.cases.insertAccount(db, changes.scope, account);
@@ -102,9 +106,8 @@ export class CaseWorkflow {
       }),
       { debtorId: record.debtorId, caseId: record.id },
     );
-    const holds = await this.cases.holdsInForce(db, changes.scope, record);
-    if (holds.length === 0) return record;
-    return this.apply(db, changes, record, (l) => l.holdPlaced(holds.length), SYSTEM_ACTOR);
+    if (debtorWideHolds === 0) return record;
+    return this.apply(db, changes, record, (l) => l.holdPlaced(debtorWideHolds), SYSTEM_ACTOR);
   }
 
   /** Places a hold on cases (all open cases of the debtor, or one) and announces it. */

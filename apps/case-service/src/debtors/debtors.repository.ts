@@ -21,6 +21,8 @@ export interface DebtorRecord {
   readonly legalRetentionUntil: string | null;
   readonly legalRetentionReason: string | null;
   readonly erasedAt: Date | null;
+  /** Holds in force on all the debtor's cases (not those on one case). */
+  readonly debtorWideHolds: number;
 }
 
 export interface StoredContactPoint {
@@ -53,6 +55,7 @@ interface DebtorRow {
   legal_retention_until: string | null;
   legal_retention_reason: string | null;
   erased_at: Date | null;
+  debtor_wide_holds: number;
 }
 
 interface ContactPointRow {
@@ -74,6 +77,11 @@ const DEBTOR_COLUMNS = `"id", "creditor_debtor_id", "kind", "key_id", "profile",
   to_char("legal_retention_until", 'YYYY-MM-DD') AS "legal_retention_until",
   "legal_retention_reason", "erased_at"`;
 
+// Debtor-wide holds in force, read with the debtor so that opening a case needs no extra query.
+const DEBTOR_WIDE_HOLDS = (holds: string) => `(SELECT count(*)::int FROM ${holds} h
+  WHERE h."tenant_id" = d."tenant_id" AND h."debtor_id" = d."id" AND h."case_id" IS NULL
+    AND h."lifted_at" IS NULL AND (h."ends_at" IS NULL OR h."ends_at" > now())) AS "debtor_wide_holds"`;
+
 const CONTACT_COLUMNS = `"id", "kind", "value", "blind_index", "phone_type", "consents", "time_zone",
   "source", "preferred", "origin"`;
 
@@ -81,11 +89,13 @@ const CONTACT_COLUMNS = `"id", "kind", "value", "blind_index", "phone_type", "co
 export class DebtorsRepository {
   private readonly debtors: string;
   private readonly contactPoints: string;
+  private readonly selectDebtor: string;
 
   constructor(schema: string) {
     const s = assertSqlIdentifier(schema);
     this.debtors = `"${s}"."debtors"`;
     this.contactPoints = `"${s}"."contact_points"`;
+    this.selectDebtor = `SELECT ${DEBTOR_COLUMNS}, ${DEBTOR_WIDE_HOLDS(`"${s}"."holds"`)} FROM ${this.debtors} d`;
   }
 
   async findByCreditorId(
@@ -95,7 +105,7 @@ export class DebtorsRepository {
     options: { forUpdate?: boolean } = {},
   ): Promise<DebtorRecord | undefined> {
     const rows = (await db.query(
-      `SELECT ${DEBTOR_COLUMNS} FROM ${this.debtors} WHERE "tenant_id" = $1 AND "creditor_debtor_id" = $2${options.forUpdate ? ' FOR UPDATE' : ''}`,
+      `${this.selectDebtor} WHERE d."tenant_id" = $1 AND d."creditor_debtor_id" = $2${options.forUpdate ? ' FOR UPDATE OF d' : ''}`,
       [scope.tenantId, creditorDebtorId],
     )) as DebtorRow[];
     return rows[0] && toDebtor(rows[0]);
@@ -108,7 +118,7 @@ export class DebtorsRepository {
     options: { forUpdate?: boolean } = {},
   ): Promise<DebtorRecord | undefined> {
     const rows = (await db.query(
-      `SELECT ${DEBTOR_COLUMNS} FROM ${this.debtors} WHERE "tenant_id" = $1 AND "id" = $2${options.forUpdate ? ' FOR UPDATE' : ''}`,
+      `${this.selectDebtor} WHERE d."tenant_id" = $1 AND d."id" = $2${options.forUpdate ? ' FOR UPDATE OF d' : ''}`,
       [scope.tenantId, id],
     )) as DebtorRow[];
     return rows[0] && toDebtor(rows[0]);
@@ -314,6 +324,7 @@ function toDebtor(row: DebtorRow): DebtorRecord {
     legalRetentionUntil: row.legal_retention_until,
     legalRetentionReason: row.legal_retention_reason,
     erasedAt: row.erased_at,
+    debtorWideHolds: row.debtor_wide_holds,
   };
 }
 

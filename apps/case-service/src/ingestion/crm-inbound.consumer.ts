@@ -40,6 +40,7 @@ export class CrmInboundConsumer {
   ): TopicHandlers<typeof topicCatalogue.crmInbound> {
     const i = this.ingestion;
     return handlersFor(topic)
+      .beforeCommit((manager) => this.flush(manager))
       .on(
         crmV1.DebtorUpsertedSchema,
         this.handle((db, c, m) => i.debtorUpserted(db, c, m)),
@@ -106,9 +107,28 @@ export class CrmInboundConsumer {
         correlationId: envelope.correlationId,
       });
       const outcome = await apply(manager, changes, message);
-      await this.writer.write(manager, changes);
+      this.pendingOf(manager).push(changes);
       this.onOutcome(message.$typeName, outcome);
     };
+  }
+
+  // Per transaction (the manager is the transaction's): the changes of its events, written with
+  // one outbox and one history statement before it commits. A rollback drops them with it.
+  private readonly pending = new WeakMap<object, CaseChanges[]>();
+
+  private pendingOf(manager: object): CaseChanges[] {
+    let list = this.pending.get(manager);
+    if (!list) {
+      list = [];
+      this.pending.set(manager, list);
+    }
+    return list;
+  }
+
+  private async flush(manager: SqlRunner & object): Promise<void> {
+    const list = this.pending.get(manager);
+    this.pending.delete(manager);
+    if (list) await this.writer.writeAll(manager, list);
   }
 }
 

@@ -230,6 +230,7 @@ export class CrmIngestion {
           resolvedAt: null,
         },
         [account],
+        debtor.debtorWideHolds,
       );
       return 'applied';
     }

@@ -48,6 +48,9 @@ describe('EventConsumer on real Kafka and PostgreSQL', () => {
   const spans = new InMemorySpanExporter();
   const metricReader = new OnDemandMetricReader();
   const attemptsByNote = new Map<string, number>();
+  // Events of key 'hooked' handled per transaction, as seen by the beforeCommit hook.
+  const hookedPerTransaction = new WeakMap<object, number>();
+  const hookedCommits: number[] = [];
   let dataSource: DataSource;
   let producer: RecordProducer;
   let relay: OutboxRelay;
@@ -119,19 +122,27 @@ describe('EventConsumer on real Kafka and PostgreSQL', () => {
       sessionTimeoutMs: 6_000,
       partitionsConsumedConcurrently: 1,
       subscriptions: [
-        handlersFor(topic).on(ProbeEmittedSchema, async (probe, { envelope, manager }) => {
-          const attempt = (attemptsByNote.get(`${probe.note}/${probe.sequence}`) ?? 0) + 1;
-          attemptsByNote.set(`${probe.note}/${probe.sequence}`, attempt);
-          if (probe.note === 'flaky' && attempt < 3) throw new Error('database hiccup');
-          if (probe.note === 'always-fails') throw new Error('downstream keeps failing');
-          if (probe.note === 'invalid')
-            throw new PermanentEventError('balance must not be negative');
-          if (probe.note === 'slow') await new Promise((resolve) => setTimeout(resolve, 9_000));
-          await manager.query(
-            `INSERT INTO "${schema}"."applied" ("key", "sequence", "event_id") VALUES ($1, $2, $3)`,
-            [envelope.partitionKey, probe.sequence.toString(), envelope.id],
-          );
-        }),
+        handlersFor(topic)
+          .on(ProbeEmittedSchema, async (probe, { envelope, manager }) => {
+            const attempt = (attemptsByNote.get(`${probe.note}/${probe.sequence}`) ?? 0) + 1;
+            attemptsByNote.set(`${probe.note}/${probe.sequence}`, attempt);
+            if (probe.note === 'flaky' && attempt < 3) throw new Error('database hiccup');
+            if (probe.note === 'always-fails') throw new Error('downstream keeps failing');
+            if (probe.note === 'invalid')
+              throw new PermanentEventError('balance must not be negative');
+            if (probe.note === 'slow') await new Promise((resolve) => setTimeout(resolve, 9_000));
+            await manager.query(
+              `INSERT INTO "${schema}"."applied" ("key", "sequence", "event_id") VALUES ($1, $2, $3)`,
+              [envelope.partitionKey, probe.sequence.toString(), envelope.id],
+            );
+            if (envelope.partitionKey === 'hooked') {
+              hookedPerTransaction.set(manager, (hookedPerTransaction.get(manager) ?? 0) + 1);
+            }
+          })
+          .beforeCommit(async (manager) => {
+            const handled = hookedPerTransaction.get(manager);
+            if (handled) hookedCommits.push(handled);
+          }),
       ],
     });
     await consumer.start();
@@ -146,6 +157,14 @@ describe('EventConsumer on real Kafka and PostgreSQL', () => {
     metrics.disable();
     context.disable();
     propagation.disable();
+  });
+
+  it('runs beforeCommit once per transaction, after the handlers of a whole batch', async () => {
+    await producer.send(Array.from({ length: 40 }, (_, index) => probeRecord('hooked', index + 1)));
+
+    await eventually(async () => expect(await applied('hooked')).toHaveLength(40));
+    expect(hookedCommits.reduce((sum, count) => sum + count, 0)).toBe(40);
+    expect(hookedCommits.length).toBeLessThan(40);
   });
 
   it('dead-letters malformed records with the reason and carries on with the partition; replay re-publishes a fixed one', async () => {

@@ -246,6 +246,7 @@ export class EventConsumer {
       }
       await this.runHandler(manager, subscription, item);
     }
+    await subscription.runBeforeCommit(manager);
   }
 
   private async runHandler(

@@ -42,8 +42,23 @@ export type EventHandler<S extends DescMessage> = (
  */
 export class TopicHandlers<T extends EventTopic> {
   private readonly handlers = new Map<string, EventHandler<DescMessage>>();
+  private readonly commitHooks: ((manager: EntityManager) => Promise<void>)[] = [];
 
   constructor(readonly topic: T) {}
+
+  /**
+   * Runs once per transaction, after its events' handlers and before it commits: handlers can
+   * leave writes for the whole batch (e.g. one multi-row insert) to it. A failure rolls the
+   * transaction back like a handler's.
+   */
+  beforeCommit(hook: (manager: EntityManager) => Promise<void>): this {
+    this.commitHooks.push(hook);
+    return this;
+  }
+
+  async runBeforeCommit(manager: EntityManager): Promise<void> {
+    for (const hook of this.commitHooks) await hook(manager);
+  }
 
   on<S extends SchemaOf<T>>(schema: S, handler: EventHandler<S>): this {
     if (this.handlers.has(schema.typeName))
