@@ -283,21 +283,36 @@ async function drainBacklog(
     string,
     { events: number; statements: number; sqlMs: number; ms: number }
   >();
+  const flush = { transactions: 0, statements: 0, sqlMs: 0, ms: 0 };
   let handlers: TopicHandlers<typeof topic> = wiring.consumer.handlers(topic);
   if (sql) {
-    handlers = new ObservedHandlers(handlers, (type, { manager }) => {
-      const before = sql.of(manager);
-      const started = performance.now();
-      return () => {
-        const after = sql.of(manager);
-        const entry = perType.get(type) ?? { events: 0, statements: 0, sqlMs: 0, ms: 0 };
-        entry.events++;
-        entry.statements += after.statements - before.statements;
-        entry.sqlMs += after.sqlMs - before.sqlMs;
-        entry.ms += performance.now() - started;
-        perType.set(type, entry);
-      };
-    });
+    handlers = new ObservedHandlers(
+      handlers,
+      (type, { manager }) => {
+        const before = sql.of(manager);
+        const started = performance.now();
+        return () => {
+          const after = sql.of(manager);
+          const entry = perType.get(type) ?? { events: 0, statements: 0, sqlMs: 0, ms: 0 };
+          entry.events++;
+          entry.statements += after.statements - before.statements;
+          entry.sqlMs += after.sqlMs - before.sqlMs;
+          entry.ms += performance.now() - started;
+          perType.set(type, entry);
+        };
+      },
+      (manager) => {
+        const before = sql.of(manager);
+        const started = performance.now();
+        return () => {
+          const after = sql.of(manager);
+          flush.transactions++;
+          flush.statements += after.statements - before.statements;
+          flush.sqlMs += after.sqlMs - before.sqlMs;
+          flush.ms += performance.now() - started;
+        };
+      },
+    );
     sql.install();
   }
   const consumer = new EventConsumer({
@@ -344,7 +359,7 @@ async function drainBacklog(
   const lines: string[] = [];
   lines.push(cpuLine('the drain', usage));
   lines.push(...(await verifyDrain(context, dataSource, schema, topic.name, outcomes, events)));
-  if (sql) lines.push(...sqlStatsLines(sql, perType, events));
+  if (sql) lines.push(...sqlStatsLines(sql, perType, flush, events));
   if (CPU_PROFILE)
     lines.push(`   cpu profile of the drain written to ${CPU_PROFILE}`, ...profileLines);
   await dataSource.query(`DROP SCHEMA "${schema}" CASCADE`);
@@ -407,21 +422,29 @@ async function verifyDrain(
 function sqlStatsLines(
   sql: SqlCounter,
   perType: Map<string, { events: number; statements: number; sqlMs: number; ms: number }>,
+  flush: { transactions: number; statements: number; sqlMs: number; ms: number },
   events: number,
 ): string[] {
   const lines = [
-    `   SQL during the drain: ${fmt(sql.total)} statements, ${(sql.total / events).toFixed(2)} per event`,
+    `   SQL during the drain: ${fmt(sql.total)} statements, ${(sql.total / events).toFixed(2)} per event, ` +
+      `${fmt(flush.transactions)} transactions (${(events / Math.max(1, flush.transactions)).toFixed(0)} events each)`,
   ];
   let inHandlers = 0;
   for (const [type, entry] of perType) {
     inHandlers += entry.statements;
     lines.push(
-      `     ${type.replace('clement.crm.v1.', '').padEnd(15)} ${(entry.statements / entry.events).toFixed(2)} statements/event, ` +
-        `handler ${(entry.ms / entry.events).toFixed(2)} ms/event of which awaiting SQL ${(entry.sqlMs / entry.events).toFixed(2)} ms`,
+      `     ${type.replace('clement.crm.v1.', '').padEnd(15)} in its handler: ${(entry.statements / entry.events).toFixed(2)} statements/event, ` +
+        `${(entry.ms / entry.events).toFixed(2)} ms/event of which awaiting SQL ${(entry.sqlMs / entry.events).toFixed(2)} ms`,
     );
   }
+  const perTransaction = sql.total - inHandlers - flush.statements;
   lines.push(
-    `     per transaction (START, inbox INSERT, COMMIT): ${((sql.total - inHandlers) / events).toFixed(3)} statements/event`,
+    `     beforeCommit (batched writes): ${(flush.statements / Math.max(1, flush.transactions)).toFixed(1)} statements/transaction ` +
+      `= ${(flush.statements / events).toFixed(3)}/event, ${(flush.ms / Math.max(1, flush.transactions)).toFixed(1)} ms/transaction ` +
+      `of which awaiting SQL ${(flush.sqlMs / Math.max(1, flush.transactions)).toFixed(1)} ms`,
+  );
+  lines.push(
+    `     consumer's own (START, inbox INSERT, COMMIT): ${(perTransaction / events).toFixed(3)} statements/event`,
   );
   for (const [label, entry] of sql.labels()) {
     lines.push(

@@ -16,7 +16,8 @@ import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner
 
 /**
  * The same handlers, observed: `begin` runs before each handler and returns what to call once the
- * handler completed without throwing.
+ * handler completed without throwing; `beginFlush` does the same around the subscription's
+ * beforeCommit hooks (where batched writes such as the outbox insert happen).
  */
 export class ObservedHandlers<T extends EventTopic> extends TopicHandlers<T> {
   private readonly wrapped = new Map<string, EventHandler<DescMessage> | undefined>();
@@ -24,6 +25,7 @@ export class ObservedHandlers<T extends EventTopic> extends TopicHandlers<T> {
   constructor(
     private readonly inner: TopicHandlers<T>,
     private readonly begin: (type: string, context: EventContext) => () => void,
+    private readonly beginFlush: (manager: EntityManager) => () => void = () => () => undefined,
   ) {
     super(inner.topic);
   }
@@ -42,6 +44,12 @@ export class ObservedHandlers<T extends EventTopic> extends TopicHandlers<T> {
       );
     }
     return this.wrapped.get(eventType);
+  }
+
+  override async runBeforeCommit(manager: EntityManager): Promise<void> {
+    const done = this.beginFlush(manager);
+    await this.inner.runBeforeCommit(manager);
+    done();
   }
 }
 
@@ -137,7 +145,12 @@ export class SqlCounter {
 
 /** `INSERT outbox`, `SELECT debtors FOR UPDATE`, `START TRANSACTION`: verb and main table. */
 function statementLabel(sql: string): string {
-  const text = sql.replace(/\s+/g, ' ').trim();
+  let text = sql.replace(/\s+/g, ' ').trim();
+  // Subqueries out, so `SELECT (SELECT … FROM holds) … FROM debtors` is labelled by debtors.
+  for (let previous = ''; previous !== text;) {
+    previous = text;
+    text = text.replace(/\([^()]*\)/g, '');
+  }
   const verb = (/^\w+/.exec(text)?.[0] ?? '?').toUpperCase();
   const table =
     /(?:FROM|INTO|UPDATE|JOIN)\s+(?:"?\w+"?\.)?"?(\w+)"?/i.exec(text)?.[1] ??
