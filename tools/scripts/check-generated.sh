@@ -7,7 +7,7 @@ set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$repo_root"
 
-generated=(libs/contracts/src/gen deploy/kafka/topics.txt docs/asyncapi/crm.asyncapi.yaml)
+generated=(libs/contracts/src/gen deploy/kafka/topics.txt deploy/helm/clement/files/topics.txt docs/asyncapi/crm.asyncapi.yaml)
 
 fresh="$(mktemp -d)"
 trap 'rm -rf "$fresh"' EXIT

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates everything derived from the event contracts:
 #   proto/**/*.proto              -> libs/contracts/src/gen (buf + protoc-gen-es, see buf.gen.yaml)
-#   libs/contracts/src/topics.ts  -> deploy/kafka/topics.txt
+#   libs/contracts/src/topics.ts  -> deploy/kafka/topics.txt (and the Helm chart's copy)
 #   topics.ts + proto/ (CRM)      -> docs/asyncapi/crm.asyncapi.yaml (AsyncAPI 3 for integrators)
 # Generated files are checked in. Code and the manifest are excluded from prettier and eslint, so
 # nothing is reformatted; the AsyncAPI document is written already formatted by prettier.
@@ -30,6 +30,9 @@ echo "codegen: proto/ -> ${out_root}/libs/contracts/src/gen"
 
 echo "codegen: topic catalogue -> ${out_root}/deploy/kafka/topics.txt"
 "$bin/tsx" tools/scripts/generate-topic-manifest.ts --out "$out_root/deploy/kafka/topics.txt"
+# Helm reads files only from inside the chart, so the chart carries its own copy.
+mkdir -p "$out_root/deploy/helm/clement/files"
+cp "$out_root/deploy/kafka/topics.txt" "$out_root/deploy/helm/clement/files/topics.txt"
 
 echo "codegen: CRM contract -> ${out_root}/docs/asyncapi/crm.asyncapi.yaml"
 "$bin/tsx" tools/scripts/generate-asyncapi.ts --out "$out_root/docs/asyncapi/crm.asyncapi.yaml"
