@@ -6,6 +6,7 @@ import type { DescMessage } from '@bufbuild/protobuf';
 import {
   type EventContext,
   type EventHandler,
+  type HandledEvent,
   type EventTopic,
   TopicHandlers,
 } from '@clement/messaging';
@@ -50,6 +51,10 @@ export class ObservedHandlers<T extends EventTopic> extends TopicHandlers<T> {
     const done = this.beginFlush(manager);
     await this.inner.runBeforeCommit(manager);
     done();
+  }
+
+  override runBeforeBatch(manager: EntityManager, events: readonly HandledEvent[]): Promise<void> {
+    return this.inner.runBeforeBatch(manager, events);
   }
 }
 

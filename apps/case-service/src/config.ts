@@ -103,7 +103,7 @@ export class CaseServiceConfig extends CaseServiceDatabaseConfig {
   @IsInt()
   @Min(1)
   @Max(1000)
-  CRM_INGEST_BATCH_SIZE = 200;
+  CRM_INGEST_BATCH_SIZE = 500;
 
   /** How often holds past their end (e.g. a breathing space) are lifted; 0 turns it off. */
   @IsInt()

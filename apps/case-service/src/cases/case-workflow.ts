@@ -95,6 +95,17 @@ export class CaseWorkflow {
   ): Promise<CaseRecord> {
     await this.cases.insertCase(db, changes.scope, record);
     for (const account of accounts) await this.cases.insertAccount(db, changes.scope, account);
+    this.announcePlaced(changes, record, accounts);
+    if (debtorWideHolds === 0) return record;
+    return this.apply(db, changes, record, (l) => l.holdPlaced(debtorWideHolds), SYSTEM_ACTOR);
+  }
+
+  /** The CasePlaced event of a new case (stored by the caller). */
+  announcePlaced(
+    changes: CaseChanges,
+    record: CaseRecord,
+    accounts: readonly AccountRecord[],
+  ): void {
     changes.caseEvent(
       caseV1.CasePlacedSchema,
       create(caseV1.CasePlacedSchema, {
@@ -106,8 +117,6 @@ export class CaseWorkflow {
       }),
       { debtorId: record.debtorId, caseId: record.id },
     );
-    if (debtorWideHolds === 0) return record;
-    return this.apply(db, changes, record, (l) => l.holdPlaced(debtorWideHolds), SYSTEM_ACTOR);
   }
 
   /** Places a hold on cases (all open cases of the debtor, or one) and announces it. */

@@ -169,13 +169,20 @@ export class CasesRepository {
   }
 
   async insertCase(db: SqlRunner, scope: TenantScope, record: CaseRecord): Promise<void> {
-    await db.query(
-      `INSERT INTO ${this.cases} ("id", "tenant_id", "debtor_id", "currency", "status", "status_before_hold",
-         "resolution", "total_balance_minor", "max_days_past_due", "opened_at")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [
+    await this.insertCases(db, scope, [record]);
+  }
+
+  async insertCases(
+    db: SqlRunner,
+    scope: TenantScope,
+    records: readonly CaseRecord[],
+  ): Promise<void> {
+    if (records.length === 0) return;
+    const values: unknown[] = [scope.tenantId];
+    const rows = records.map((record) => {
+      const n = values.length;
+      values.push(
         record.id,
-        scope.tenantId,
         record.debtorId,
         record.currency,
         record.lifecycle.status,
@@ -184,7 +191,42 @@ export class CasesRepository {
         record.totalBalanceMinor.toString(),
         record.maxDaysPastDue,
         record.openedAt,
-      ],
+      );
+      return `($${n + 1}, $1, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7}, $${n + 8}, $${n + 9})`;
+    });
+    await db.query(
+      `INSERT INTO ${this.cases} ("id", "tenant_id", "debtor_id", "currency", "status", "status_before_hold",
+         "resolution", "total_balance_minor", "max_days_past_due", "opened_at") VALUES ${rows.join(', ')}`,
+      values,
+    );
+  }
+
+  /** Open cases of several debtors, locked for the caller's transaction. */
+  async openCasesOfMany(
+    db: SqlRunner,
+    scope: TenantScope,
+    debtorIds: readonly string[],
+  ): Promise<CaseRecord[]> {
+    if (debtorIds.length === 0) return [];
+    const rows = (await db.query(
+      `SELECT ${CASE_COLUMNS} FROM ${this.cases} c WHERE c."tenant_id" = $1 AND c."debtor_id" = ANY($2::uuid[])
+         AND c."status" <> 'resolved' ORDER BY c."id" FOR UPDATE`,
+      [scope.tenantId, debtorIds],
+    )) as CaseRow[];
+    return rows.map(toCase);
+  }
+
+  /** Stores totals computed by the caller (who holds the case's lock and knows its accounts). */
+  async setTotals(
+    db: SqlRunner,
+    scope: TenantScope,
+    caseId: string,
+    totals: { totalBalanceMinor: bigint; maxDaysPastDue: number },
+  ): Promise<void> {
+    await db.query(
+      `UPDATE ${this.cases} SET "total_balance_minor" = $3, "max_days_past_due" = $4, "updated_at" = now()
+       WHERE "tenant_id" = $1 AND "id" = $2`,
+      [scope.tenantId, caseId, totals.totalBalanceMinor.toString(), totals.maxDaysPastDue],
     );
   }
 
@@ -310,14 +352,20 @@ export class CasesRepository {
   }
 
   async insertAccount(db: SqlRunner, scope: TenantScope, account: AccountRecord): Promise<void> {
-    await db.query(
-      `INSERT INTO ${this.accounts} ("id", "tenant_id", "case_id", "debtor_id", "account_reference", "product_type",
-         "product_name", "currency", "original_balance_minor", "current_balance_minor", "days_past_due",
-         "placement_date", "source_version")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [
+    await this.insertAccounts(db, scope, [account]);
+  }
+
+  async insertAccounts(
+    db: SqlRunner,
+    scope: TenantScope,
+    accounts: readonly AccountRecord[],
+  ): Promise<void> {
+    if (accounts.length === 0) return;
+    const values: unknown[] = [scope.tenantId];
+    const rows = accounts.map((account) => {
+      const n = values.length;
+      values.push(
         account.id,
-        scope.tenantId,
         account.caseId,
         account.debtorId,
         account.accountReference,
@@ -329,8 +377,30 @@ export class CasesRepository {
         account.daysPastDue,
         account.placementDate,
         account.sourceVersion.toString(),
-      ],
+      );
+      const p = (i: number) => `$${n + i}`;
+      return `(${p(1)}, $1, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}, ${p(10)}, ${p(11)}, ${p(12)})`;
+    });
+    await db.query(
+      `INSERT INTO ${this.accounts} ("id", "tenant_id", "case_id", "debtor_id", "account_reference", "product_type",
+         "product_name", "currency", "original_balance_minor", "current_balance_minor", "days_past_due",
+         "placement_date", "source_version") VALUES ${rows.join(', ')}`,
+      values,
     );
+  }
+
+  /** Accounts by the creditor's references, locked for the caller's transaction. */
+  async findAccounts(
+    db: SqlRunner,
+    scope: TenantScope,
+    references: readonly string[],
+  ): Promise<AccountRecord[]> {
+    if (references.length === 0) return [];
+    const rows = (await db.query(
+      `SELECT ${ACCOUNT_COLUMNS} FROM ${this.accounts} WHERE "tenant_id" = $1 AND "account_reference" = ANY($2::text[]) ORDER BY "id" FOR UPDATE`,
+      [scope.tenantId, references],
+    )) as AccountRow[];
+    return rows.map(toAccount);
   }
 
   async updateAccount(db: SqlRunner, scope: TenantScope, account: AccountRecord): Promise<void> {

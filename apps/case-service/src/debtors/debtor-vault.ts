@@ -6,6 +6,7 @@ import {
   decryptValue,
   type DebtorKeyStore,
   encryptValue,
+  type PreparedDebtorKey,
 } from '../pii';
 import type { SqlRunner } from '../persistence/sql-runner';
 import type { TenantScope } from '../tenancy/tenant-scope';
@@ -55,6 +56,19 @@ export class DebtorVault {
     private readonly keys: DebtorKeyStore,
     readonly blindIndex: BlindIndex,
   ) {}
+
+  /** A new debtor's key and sealer; the key is stored later with `storePreparedKeys`. */
+  async prepareSealer(
+    scope: TenantScope,
+    debtorId: string,
+  ): Promise<{ sealer: DebtorSealer; key: PreparedDebtorKey }> {
+    const key = await this.keys.prepare(scope.tenantId, debtorId);
+    return { sealer: new DebtorSealer(scope, debtorId, key.keyId, key.dataKey), key };
+  }
+
+  storePreparedKeys(db: SqlRunner, keys: readonly PreparedDebtorKey[]): Promise<void> {
+    return this.keys.insertPrepared(db, keys);
+  }
 
   async createSealer(db: SqlRunner, scope: TenantScope, debtorId: string): Promise<DebtorSealer> {
     const { keyId, dataKey } = await this.keys.create(db, scope.tenantId, debtorId);

@@ -25,6 +25,17 @@ export interface DebtorRecord {
   readonly debtorWideHolds: number;
 }
 
+export interface NewDebtor {
+  readonly id: string;
+  readonly creditorDebtorId: string;
+  readonly kind: DebtorKind;
+  readonly keyId: string;
+  readonly profile: Buffer;
+  readonly preferredLanguage: string | null;
+  readonly profileVersion: bigint;
+  readonly contactPointsVersion: bigint;
+}
+
 export interface StoredContactPoint {
   readonly id: string;
   readonly kind: ContactPointKindName;
@@ -124,27 +135,21 @@ export class DebtorsRepository {
     return rows[0] && toDebtor(rows[0]);
   }
 
-  async insert(
+  async insert(db: SqlRunner, scope: TenantScope, debtor: NewDebtor): Promise<void> {
+    await this.insertMany(db, scope, [debtor]);
+  }
+
+  async insertMany(
     db: SqlRunner,
     scope: TenantScope,
-    debtor: {
-      id: string;
-      creditorDebtorId: string;
-      kind: DebtorKind;
-      keyId: string;
-      profile: Buffer;
-      preferredLanguage: string | null;
-      profileVersion: bigint;
-      contactPointsVersion: bigint;
-    },
+    debtors: readonly NewDebtor[],
   ): Promise<void> {
-    await db.query(
-      `INSERT INTO ${this.debtors} ("id", "tenant_id", "creditor_debtor_id", "kind", "key_id", "profile",
-         "preferred_language", "profile_version", "contact_points_version")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [
+    if (debtors.length === 0) return;
+    const values: unknown[] = [scope.tenantId];
+    const rows = debtors.map((debtor) => {
+      const n = values.length;
+      values.push(
         debtor.id,
-        scope.tenantId,
         debtor.creditorDebtorId,
         debtor.kind,
         debtor.keyId,
@@ -152,8 +157,28 @@ export class DebtorsRepository {
         debtor.preferredLanguage,
         debtor.profileVersion.toString(),
         debtor.contactPointsVersion.toString(),
-      ],
+      );
+      return `($${n + 1}, $1, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7}, $${n + 8})`;
+    });
+    await db.query(
+      `INSERT INTO ${this.debtors} ("id", "tenant_id", "creditor_debtor_id", "kind", "key_id", "profile",
+         "preferred_language", "profile_version", "contact_points_version") VALUES ${rows.join(', ')}`,
+      values,
     );
+  }
+
+  /** Several debtors by the creditor's ids, locked for the caller's transaction. */
+  async findManyByCreditorIds(
+    db: SqlRunner,
+    scope: TenantScope,
+    creditorDebtorIds: readonly string[],
+  ): Promise<DebtorRecord[]> {
+    if (creditorDebtorIds.length === 0) return [];
+    const rows = (await db.query(
+      `${this.selectDebtor} WHERE d."tenant_id" = $1 AND d."creditor_debtor_id" = ANY($2::text[]) ORDER BY d."id" FOR UPDATE OF d`,
+      [scope.tenantId, creditorDebtorIds],
+    )) as DebtorRow[];
+    return rows.map(toDebtor);
   }
 
   async updateProfile(
@@ -273,29 +298,44 @@ export class DebtorsRepository {
     debtorId: string,
     points: readonly StoredContactPoint[],
   ): Promise<void> {
-    if (points.length === 0) return;
-    const values: unknown[] = [scope.tenantId, debtorId];
-    const rows = points.map((point) => {
-      const n = values.length;
-      values.push(
-        point.id,
-        point.kind,
-        point.value,
-        point.blindIndex,
-        point.phoneType,
-        JSON.stringify(point.consents),
-        point.timeZone,
-        point.source,
-        point.preferred,
-        point.origin,
-      );
-      return `($${n + 1}, $1, $2, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}::jsonb, $${n + 7}, $${n + 8}, $${n + 9}, $${n + 10})`;
-    });
-    await db.query(
-      `INSERT INTO ${this.contactPoints} ("id", "tenant_id", "debtor_id", "kind", "value", "blind_index",
-         "phone_type", "consents", "time_zone", "source", "preferred", "origin") VALUES ${rows.join(', ')}`,
-      values,
+    await this.insertContactPointsOfMany(db, scope, [{ debtorId, points }]);
+  }
+
+  async insertContactPointsOfMany(
+    db: SqlRunner,
+    scope: TenantScope,
+    debtors: readonly { debtorId: string; points: readonly StoredContactPoint[] }[],
+  ): Promise<void> {
+    const all = debtors.flatMap(({ debtorId, points }) =>
+      points.map((point) => ({ debtorId, point })),
     );
+    // 12 parameters a row; PostgreSQL takes at most 65,535 per statement.
+    for (let start = 0; start < all.length; start += 5_000) {
+      const slice = all.slice(start, start + 5_000);
+      const values: unknown[] = [scope.tenantId];
+      const rows = slice.map(({ debtorId, point }) => {
+        const n = values.length;
+        values.push(
+          point.id,
+          debtorId,
+          point.kind,
+          point.value,
+          point.blindIndex,
+          point.phoneType,
+          JSON.stringify(point.consents),
+          point.timeZone,
+          point.source,
+          point.preferred,
+          point.origin,
+        );
+        return `($${n + 1}, $1, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7}::jsonb, $${n + 8}, $${n + 9}, $${n + 10}, $${n + 11})`;
+      });
+      await db.query(
+        `INSERT INTO ${this.contactPoints} ("id", "tenant_id", "debtor_id", "kind", "value", "blind_index",
+           "phone_type", "consents", "time_zone", "source", "preferred", "origin") VALUES ${rows.join(', ')}`,
+        values,
+      );
+    }
   }
 
   /** Debtors with a contact point whose blind index matches (look-up by phone or email). */

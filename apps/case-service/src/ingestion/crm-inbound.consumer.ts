@@ -4,10 +4,12 @@ import {
   crmInboundProblems,
   crmV1,
   describeProblems,
+  isCrmInboundMessage,
   topicCatalogue,
 } from '@clement/contracts';
 import {
   type EventContext,
+  type HandledEvent,
   handlersFor,
   PermanentEventError,
   type TopicHandlers,
@@ -39,7 +41,16 @@ export class CrmInboundConsumer {
     topic: typeof topicCatalogue.crmInbound = topicCatalogue.crmInbound,
   ): TopicHandlers<typeof topicCatalogue.crmInbound> {
     const i = this.ingestion;
+    // Events other than new debtors and placements work on the database directly: the batch's
+    // pending rows are written first.
+    const settled =
+      <M>(apply: Apply<M>): Apply<M> =>
+      async (db, changes, message) => {
+        await i.settle(db);
+        return apply(db, changes, message);
+      };
     return handlersFor(topic)
+      .beforeBatch((manager, events) => this.prefetch(manager, events))
       .beforeCommit((manager) => this.flush(manager))
       .on(
         crmV1.DebtorUpsertedSchema,
@@ -55,28 +66,22 @@ export class CrmInboundConsumer {
       )
       .on(
         crmV1.PaymentReportedSchema,
-        this.handle((db, c, m) => i.paymentReported(db, c, m)),
+        this.handle(settled((db, c, m) => i.paymentReported(db, c, m))),
       )
       .on(
         crmV1.AccountRecalledSchema,
-        this.handle((db, c, m) => i.accountRecalled(db, c, m)),
+        this.handle(settled((db, c, m) => i.accountRecalled(db, c, m))),
       )
       .on(
         crmV1.ContactPointsChangedSchema,
-        this.handle((db, c, m) => i.contactPointsChanged(db, c, m)),
+        this.handle(settled((db, c, m) => i.contactPointsChanged(db, c, m))),
       )
       .on(
         crmV1.VulnerabilityReportedSchema,
-        this.handle((db, c, m) => i.vulnerabilityReported(db, c, m)),
+        this.handle(settled((db, c, m) => i.vulnerabilityReported(db, c, m))),
       )
-      .on(
-        crmV1.HoldRequestedSchema,
-        this.handle((db, c, m) => i.holdRequested(db, c, m)),
-      )
-      .on(
-        crmV1.HoldLiftedSchema,
-        this.handle((db, c, m) => i.holdLifted(db, c, m)),
-      );
+      .on(crmV1.HoldRequestedSchema, this.handle(settled((db, c, m) => i.holdRequested(db, c, m))))
+      .on(crmV1.HoldLiftedSchema, this.handle(settled((db, c, m) => i.holdLifted(db, c, m))));
   }
 
   private handle<M extends CrmInboundMessage>(
@@ -126,9 +131,22 @@ export class CrmInboundConsumer {
   }
 
   private async flush(manager: SqlRunner & object): Promise<void> {
+    await this.ingestion.settle(manager);
     const list = this.pending.get(manager);
     this.pending.delete(manager);
     if (list) await this.writer.writeAll(manager, list);
+  }
+
+  /** Loads the debtors, accounts and open cases the batch's events refer to, for known tenants. */
+  private async prefetch(manager: SqlRunner, events: readonly HandledEvent[]): Promise<void> {
+    const known: { tenantId: string; message: CrmInboundMessage }[] = [];
+    for (const { envelope, message } of events) {
+      if (!isCrmInboundMessage(message)) continue;
+      if (await this.tenants.isKnown(manager, envelope.tenantId)) {
+        known.push({ tenantId: envelope.tenantId, message });
+      }
+    }
+    await this.ingestion.prefetch(manager, known);
   }
 }
 

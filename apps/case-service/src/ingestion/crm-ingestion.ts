@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
 import { timestampDate, timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { caseV1, crmV1, VulnerabilityCategory } from '@clement/contracts';
+import { caseV1, type CrmInboundMessage, crmV1, VulnerabilityCategory } from '@clement/contracts';
 import { PermanentEventError } from '@clement/messaging';
 import {
   type AccountRecord,
@@ -19,7 +19,9 @@ import {
 import { CaseLifecycle } from '../cases/domain/case-lifecycle';
 import { contactPointsForEvent, contactPointsFromCrm } from '../debtors/contact-points';
 import type { DebtorSealer, DebtorVault } from '../debtors/debtor-vault';
-import type { DebtorRecord, DebtorsRepository } from '../debtors/debtors.repository';
+import type { DebtorRecord, DebtorsRepository, NewDebtor } from '../debtors/debtors.repository';
+import { TenantScope } from '../tenancy/tenant-scope';
+import { IngestionBatch } from './ingestion-batch';
 import type { CaseChanges } from '../events/case-changes';
 import type { SqlRunner } from '../persistence/sql-runner';
 
@@ -41,6 +43,9 @@ export interface DebtorProfile {
  * consumer's transaction, so an event is applied whole or not at all.
  */
 export class CrmIngestion {
+  // Per consumer transaction (keyed by its EntityManager): dropped with it, also on rollback.
+  private readonly batches = new WeakMap<object, IngestionBatch>();
+
   constructor(
     private readonly debtors: DebtorsRepository,
     private readonly cases: CasesRepository,
@@ -65,14 +70,24 @@ export class CrmIngestion {
     };
     const kind = event.kind === crmV1.DebtorKind.ORGANISATION ? 'organisation' : 'person';
     const language = event.preferredLanguage || null;
-    const existing = await this.debtors.findByCreditorId(db, scope, event.creditorDebtorId, {
-      forUpdate: true,
-    });
-
-    if (!existing) {
+    const batch = this.batchOf(db);
+    const known = batch.debtor(scope, event.creditorDebtorId);
+    if (
+      known === null ||
+      (known === undefined && !(await this.findDebtor(db, scope, event.creditorDebtorId)))
+    ) {
+      // A new debtor: key, row and contact points are written with the batch's other new rows.
       const id = randomUUID();
-      const sealer = await this.vault.createSealer(db, scope, id);
-      await this.debtors.insert(db, scope, {
+      const { sealer, key } = await this.vault.prepareSealer(scope, id);
+      const points = event.contactPoints
+        ? contactPointsFromCrm(event.contactPoints, {
+            scope,
+            sealer,
+            vault: this.vault,
+            existing: [],
+          })
+        : [];
+      const debtor = {
         id,
         creditorDebtorId: event.creditorDebtorId,
         kind,
@@ -81,20 +96,17 @@ export class CrmIngestion {
         preferredLanguage: language,
         profileVersion: version,
         contactPointsVersion: event.contactPoints ? version : 0n,
-      });
-      if (event.contactPoints) {
-        const points = contactPointsFromCrm(event.contactPoints, {
-          scope,
-          sealer,
-          vault: this.vault,
-          existing: [],
-        });
-        await this.debtors.insertContactPoints(db, scope, id, points);
-        this.announceContactPoints(changes, id, points, language);
-      }
+      } as const;
+      batch.addDebtor(scope, key, debtor, newDebtorRecord(debtor), points);
+      if (event.contactPoints) this.announceContactPoints(changes, id, points, language);
       return 'applied';
     }
 
+    await this.settle(db);
+    const existing = await this.debtors.findByCreditorId(db, scope, event.creditorDebtorId, {
+      forUpdate: true,
+    });
+    if (!existing) throw new Error(`debtor ${event.creditorDebtorId} vanished in its transaction`);
     const sealer = await this.openDebtor(db, changes, existing);
     let applied = false;
     if (version > existing.profileVersion) {
@@ -168,6 +180,87 @@ export class CrmIngestion {
   }
 
   async accountPlaced(
+    db: SqlRunner,
+    changes: CaseChanges,
+    event: crmV1.AccountPlaced,
+  ): Promise<IngestOutcome> {
+    const { scope } = changes;
+    const batch = this.batchOf(db);
+    const debtor = await this.requireDebtor(db, changes, event.creditorDebtorId);
+    const currency = present(event.currentBalance, 'current_balance').currency;
+    const known = batch.account(scope, event.accountReference);
+    const existing =
+      known === undefined ? await this.cases.findAccount(db, scope, event.accountReference) : known;
+    if (existing || debtor.debtorWideHolds > 0) {
+      // Not a plain placement: work on the database itself.
+      await this.settle(db);
+      return this.placeOrUpdateAccount(db, changes, event);
+    }
+    const cached = batch.openCase(scope, debtor.id, currency);
+    const open =
+      cached === undefined
+        ? ((await this.cases.findOpenCase(db, scope, debtor.id, currency)) ?? null)
+        : cached;
+    const account: AccountRecord = {
+      id: randomUUID(),
+      caseId: open?.id ?? randomUUID(),
+      debtorId: debtor.id,
+      accountReference: event.accountReference,
+      productType: crmV1.ProductType[event.productType],
+      productName: event.productName,
+      currency,
+      originalBalanceMinor: present(event.originalBalance, 'original_balance').amountMinor,
+      currentBalanceMinor: present(event.currentBalance, 'current_balance').amountMinor,
+      daysPastDue: event.daysPastDue,
+      placementDate: event.placementDate,
+      sourceVersion: event.sourceVersion,
+      recalledAt: null,
+      recallReason: null,
+    };
+    batch.addAccount(scope, account);
+    if (!open) {
+      const record: CaseRecord = {
+        id: account.caseId,
+        debtorId: debtor.id,
+        currency,
+        lifecycle: CaseLifecycle.placed().state,
+        totalBalanceMinor: account.currentBalanceMinor,
+        maxDaysPastDue: account.daysPastDue,
+        openedAt: this.clock(),
+        resolvedAt: null,
+      };
+      batch.addCase(scope, record);
+      this.workflow.announcePlaced(changes, record, [account]);
+      return 'applied';
+    }
+    // Joins the debtor's open case; its totals follow without re-reading its accounts.
+    const joined: CaseRecord = {
+      ...open,
+      totalBalanceMinor: open.totalBalanceMinor + account.currentBalanceMinor,
+      maxDaysPastDue: Math.max(open.maxDaysPastDue, account.daysPastDue),
+    };
+    if (batch.isNewCase(scope, open.id)) batch.updateNewCase(scope, joined);
+    else {
+      await this.cases.setTotals(db, scope, open.id, joined);
+      batch.rememberOpenCase(scope, joined);
+    }
+    changes.caseEvent(
+      caseV1.BalanceChangedSchema,
+      create(caseV1.BalanceChangedSchema, {
+        caseId: open.id,
+        debtorId: debtor.id,
+        account: caseAccountOf(account),
+        previousBalance: money(0n, currency),
+        totalBalance: money(joined.totalBalanceMinor, currency),
+        reason: caseV1.BalanceChangeReason.ACCOUNT_ADDED,
+      }),
+      { debtorId: debtor.id, caseId: open.id },
+    );
+    return 'applied';
+  }
+
+  /** AccountPlaced the general way, straight on the database (after a settle). */
+  private async placeOrUpdateAccount(
     db: SqlRunner,
     changes: CaseChanges,
     event: crmV1.AccountPlaced,
@@ -455,6 +548,73 @@ export class CrmIngestion {
     return 'applied';
   }
 
+  // ---- the batch ---------------------------------------------------------------------------
+
+  /**
+   * Loads what a batch of events refers to (debtors, accounts, the debtors' open cases) with one
+   * query each, locked for the transaction. Events must be of known tenants.
+   */
+  async prefetch(
+    db: SqlRunner,
+    events: readonly { tenantId: string; message: CrmInboundMessage }[],
+  ): Promise<void> {
+    const batch = this.batchOf(db);
+    const byTenant = new Map<string, { debtors: Set<string>; accounts: Set<string> }>();
+    for (const { tenantId, message } of events) {
+      let refs = byTenant.get(tenantId);
+      if (!refs) byTenant.set(tenantId, (refs = { debtors: new Set(), accounts: new Set() }));
+      if (message.creditorDebtorId) refs.debtors.add(message.creditorDebtorId);
+      if ('accountReference' in message && message.accountReference) {
+        refs.accounts.add(message.accountReference);
+      }
+    }
+    for (const [tenantId, refs] of byTenant) {
+      const scope = TenantScope.of(tenantId);
+      const debtors = await this.debtors.findManyByCreditorIds(db, scope, [...refs.debtors]);
+      for (const id of refs.debtors) batch.rememberDebtor(scope, id, null);
+      for (const debtor of debtors) batch.rememberDebtor(scope, debtor.creditorDebtorId, debtor);
+      const accounts = await this.cases.findAccounts(db, scope, [...refs.accounts]);
+      for (const reference of refs.accounts) batch.rememberAccount(scope, reference, null);
+      for (const account of accounts)
+        batch.rememberAccount(scope, account.accountReference, account);
+      const debtorIds = debtors.map((debtor) => debtor.id);
+      for (const record of await this.cases.openCasesOfMany(db, scope, debtorIds)) {
+        batch.rememberOpenCase(scope, record);
+      }
+      for (const id of debtorIds) batch.knowsAllCasesOf(scope, id);
+    }
+  }
+
+  /** Writes the batch's new rows and forgets what it had loaded; call before other work. */
+  settle(db: SqlRunner): Promise<void> {
+    return this.batchOf(db).settle(db, {
+      debtors: this.debtors,
+      cases: this.cases,
+      vault: this.vault,
+    });
+  }
+
+  private batchOf(db: SqlRunner): IngestionBatch {
+    let batch = this.batches.get(db);
+    if (!batch) {
+      batch = new IngestionBatch();
+      this.batches.set(db, batch);
+    }
+    return batch;
+  }
+
+  private async findDebtor(
+    db: SqlRunner,
+    scope: TenantScope,
+    creditorDebtorId: string,
+  ): Promise<DebtorRecord | null> {
+    const debtor =
+      (await this.debtors.findByCreditorId(db, scope, creditorDebtorId, { forUpdate: true })) ??
+      null;
+    this.batchOf(db).rememberDebtor(scope, creditorDebtorId, debtor);
+    return debtor;
+  }
+
   // ---- helpers -----------------------------------------------------------------------------
 
   private async requireDebtor(
@@ -462,9 +622,9 @@ export class CrmIngestion {
     changes: CaseChanges,
     creditorDebtorId: string,
   ): Promise<DebtorRecord> {
-    const debtor = await this.debtors.findByCreditorId(db, changes.scope, creditorDebtorId, {
-      forUpdate: true,
-    });
+    const known = this.batchOf(db).debtor(changes.scope, creditorDebtorId);
+    const debtor =
+      known === undefined ? await this.findDebtor(db, changes.scope, creditorDebtorId) : known;
     if (!debtor) {
       throw new PermanentEventError(
         `creditor_debtor_id: debtor "${creditorDebtorId}" is not known; publish DebtorUpserted first`,
@@ -602,4 +762,17 @@ function present<T>(value: T | undefined, field: string): T {
     throw new PermanentEventError(`${field}: is required`, 'invalid_event');
   }
   return value;
+}
+
+function newDebtorRecord(debtor: NewDebtor): DebtorRecord {
+  return {
+    ...debtor,
+    vulnerabilityVersion: 0n,
+    vulnerabilityCategories: [],
+    vulnerabilityReviewDate: null,
+    legalRetentionUntil: null,
+    legalRetentionReason: null,
+    erasedAt: null,
+    debtorWideHolds: 0,
+  };
 }

@@ -30,6 +30,8 @@ export function normaliseEmail(address: string): string {
  */
 export class BlindIndex {
   readonly #key: Buffer;
+  // Per-tenant subkeys, derived once: a deployment has few tenants.
+  readonly #tenantKeys = new Map<string, Buffer>();
 
   constructor(key: Buffer) {
     if (key.length < MIN_KEY_BYTES)
@@ -48,7 +50,11 @@ export class BlindIndex {
   #index(tenantId: string, domain: string, normalised: string): Buffer {
     if (!tenantId) throw new PiiInputError('tenantId must be non-empty');
     // A per-tenant subkey rather than "tenant:value" concatenation: no separator ambiguity.
-    const tenantKey = createHmac('sha256', this.#key).update(`tenant:${tenantId}`, 'utf8').digest();
+    let tenantKey = this.#tenantKeys.get(tenantId);
+    if (!tenantKey) {
+      tenantKey = createHmac('sha256', this.#key).update(`tenant:${tenantId}`, 'utf8').digest();
+      this.#tenantKeys.set(tenantId, tenantKey);
+    }
     return createHmac('sha256', tenantKey)
       .update(domain + normalised, 'utf8')
       .digest()

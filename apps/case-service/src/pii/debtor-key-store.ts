@@ -41,6 +41,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * Per-debtor data keys (envelope encryption): stored wrapped by the master key, destroyed on
  * erasure so every copy of the debtor's encrypted PII becomes unreadable (crypto-shredding).
  */
+/** A data key made by `prepare`, to be stored by `insertPrepared`. */
+export interface PreparedDebtorKey {
+  readonly keyId: string;
+  readonly dataKey: Buffer;
+  readonly tenantId: string;
+  readonly debtorId: string;
+  readonly masterKeyId: string;
+  readonly wrapped: Buffer;
+}
+
 export class DebtorKeyStore {
   private readonly table: string;
   private readonly provider: MasterKeyProvider;
@@ -66,17 +76,37 @@ export class DebtorKeyStore {
     tenantId: string,
     debtorId: string,
   ): Promise<{ keyId: string; dataKey: Buffer }> {
+    const prepared = await this.prepare(tenantId, debtorId);
+    await this.insertPrepared(db, [prepared]);
+    // Not cached here: the caller's transaction may still roll back and leave no such key.
+    return { keyId: prepared.keyId, dataKey: prepared.dataKey };
+  }
+
+  /**
+   * A new data key, wrapped but not stored yet: for callers that store many with one statement
+   * (`insertPrepared`) in the transaction that uses them.
+   */
+  async prepare(tenantId: string, debtorId: string): Promise<PreparedDebtorKey> {
     const context = keyContext(tenantId, debtorId);
     // Random, never derived from PII: key ids travel in events and logs.
     const keyId = `dk_${randomUUID()}`;
     const dataKey = randomBytes(KEY_BYTES);
     const { masterKeyId, wrapped } = await this.provider.wrap(dataKey, context);
+    return { keyId, dataKey, tenantId, debtorId, masterKeyId, wrapped };
+  }
+
+  async insertPrepared(db: SqlRunner, keys: readonly PreparedDebtorKey[]): Promise<void> {
+    if (keys.length === 0) return;
+    const values: unknown[] = [];
+    const rows = keys.map((key) => {
+      const n = values.length;
+      values.push(key.keyId, key.tenantId, key.debtorId, key.masterKeyId, key.wrapped);
+      return `($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5})`;
+    });
     await db.query(
-      `INSERT INTO ${this.table} (key_id, tenant_id, debtor_id, master_key_id, wrapped_key) VALUES ($1, $2, $3, $4, $5)`,
-      [keyId, tenantId, debtorId, masterKeyId, wrapped],
+      `INSERT INTO ${this.table} (key_id, tenant_id, debtor_id, master_key_id, wrapped_key) VALUES ${rows.join(', ')}`,
+      values,
     );
-    // Not cached here: the caller's transaction may still roll back and leave no such key.
-    return { keyId, dataKey };
   }
 
   /** The debtor's data key, or undefined when it does not exist (for them) or was destroyed. */

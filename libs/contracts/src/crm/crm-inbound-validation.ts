@@ -381,9 +381,14 @@ function dateOfBirth(value: string, { today }: Context): Reason {
   );
 }
 
+// Valid tags seen so far, bounded like the zones below: few languages occur in a portfolio.
+const knownLanguageTags = new Set<string>();
+
 function languageTag(value: string): Reason {
+  if (knownLanguageTags.has(value)) return undefined;
   try {
     Intl.getCanonicalLocales(value);
+    if (knownLanguageTags.size < 10_000) knownLanguageTags.add(value);
     return undefined;
   } catch {
     return 'must be a BCP 47 language tag, e.g. en-GB';
@@ -401,7 +406,7 @@ function timeZone(value: string): Reason {
   try {
     // Building a formatter is the one portable check, and it is slow: hence the cache.
     new Intl.DateTimeFormat('en', { timeZone: value });
-    knownTimeZones.add(value);
+    if (knownTimeZones.size < 10_000) knownTimeZones.add(value);
     return undefined;
   } catch {
     return reason;

@@ -238,14 +238,21 @@ export class EventConsumer {
       values,
     )) as { event_source: string; event_id: string }[];
     const fresh = new Set(inserted.map((row) => `${row.event_source}\n${row.event_id}`));
+    const toHandle: Decoded[] = [];
     for (const item of handled) {
       // Only the first copy of an event is fresh, even when a batch holds it twice.
       if (!fresh.delete(`${item.event.envelope.source}\n${item.event.envelope.id}`)) {
         this.metrics.duplicates.add(1, { 'messaging.destination.name': item.record.topic });
         continue;
       }
-      await this.runHandler(manager, subscription, item);
+      toHandle.push(item);
     }
+    if (toHandle.length === 0) return;
+    await subscription.runBeforeBatch(
+      manager,
+      toHandle.map((item) => ({ envelope: item.event.envelope, message: item.event.message })),
+    );
+    for (const item of toHandle) await this.runHandler(manager, subscription, item);
     await subscription.runBeforeCommit(manager);
   }
 

@@ -1,4 +1,4 @@
-import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
+import type { DescMessage, Message, MessageShape } from '@bufbuild/protobuf';
 import type { EntityManager } from 'typeorm';
 import type { EventEnvelope } from '../cloudevents/cloud-event-headers';
 import type { EventTopic, SchemaOf } from '../cloudevents/event-topic';
@@ -11,6 +11,12 @@ export interface RecordPosition {
   readonly offset: string;
   /** The record's Kafka timestamp (ms since the epoch): when the relay published it. */
   readonly timestamp: string;
+}
+
+/** An event about to be handled, as a `beforeBatch` hook sees it. */
+export interface HandledEvent {
+  readonly envelope: EventEnvelope;
+  readonly message: Message;
 }
 
 /** Publishes follow-up events in the handler's transaction, caused by the event being handled. */
@@ -43,6 +49,10 @@ export type EventHandler<S extends DescMessage> = (
 export class TopicHandlers<T extends EventTopic> {
   private readonly handlers = new Map<string, EventHandler<DescMessage>>();
   private readonly commitHooks: ((manager: EntityManager) => Promise<void>)[] = [];
+  private readonly batchHooks: ((
+    manager: EntityManager,
+    events: readonly HandledEvent[],
+  ) => Promise<void>)[] = [];
 
   constructor(readonly topic: T) {}
 
@@ -58,6 +68,22 @@ export class TopicHandlers<T extends EventTopic> {
 
   async runBeforeCommit(manager: EntityManager): Promise<void> {
     for (const hook of this.commitHooks) await hook(manager);
+  }
+
+  /**
+   * Runs once per transaction before its handlers, with the events they are about to handle
+   * (new ones only, in order): a subscription can load what the whole batch needs with a few
+   * queries instead of a few per event.
+   */
+  beforeBatch(
+    hook: (manager: EntityManager, events: readonly HandledEvent[]) => Promise<void>,
+  ): this {
+    this.batchHooks.push(hook);
+    return this;
+  }
+
+  async runBeforeBatch(manager: EntityManager, events: readonly HandledEvent[]): Promise<void> {
+    for (const hook of this.batchHooks) await hook(manager, events);
   }
 
   on<S extends SchemaOf<T>>(schema: S, handler: EventHandler<S>): this {
