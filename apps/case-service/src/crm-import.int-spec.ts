@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { topicCatalogue } from '@clement/contracts';
+import { readTopicToEnd } from '@clement/messaging';
 import { eventually, uniqueName } from '@clement/testing';
 import { parse } from 'csv-parse/sync';
 import { type CaseServiceHarness, startCaseService } from './__fixtures__/case-service-harness';
@@ -177,6 +178,10 @@ describe('importing a 10,000-debtor portfolio with clement crm import', () => {
       },
       { timeoutMs: 120_000, intervalMs: 1_000 },
     );
+    const onTopic = (
+      await readTopicToEnd(service.kafka, topicCatalogue.caseEvents.name, 120_000)
+    ).filter((record) => record.headers['ce_tenantid'] === tenant);
+    expect(onTopic).toHaveLength(imported.events);
   });
 
   it('re-importing the same file adds no rows and no events', async () => {

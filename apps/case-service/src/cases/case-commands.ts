@@ -190,10 +190,12 @@ export class CaseCommands {
     caseId: string,
     options: { allowResolved?: boolean } = {},
   ): Promise<{ record: CaseRecord; debtor: DebtorRecord }> {
+    // Debtor first, then case: the order CRM ingestion locks them in, so the two never deadlock.
+    const unlocked = await this.cases.findCase(db, scope, caseId);
+    if (!unlocked) throw caseNotFound(caseId);
+    const debtor = await this.debtors.findById(db, scope, unlocked.debtorId, { forUpdate: true });
     const record = await this.cases.findCase(db, scope, caseId, { forUpdate: true });
-    if (!record) throw caseNotFound(caseId);
-    const debtor = await this.debtors.findById(db, scope, record.debtorId, { forUpdate: true });
-    if (!debtor) throw caseNotFound(caseId);
+    if (!debtor || !record) throw caseNotFound(caseId);
     if (debtor.erasedAt && !options.allowResolved) {
       throw new CaseDomainError(CaseErrorCode.AlreadyErased, 'the debtor was erased');
     }

@@ -201,34 +201,10 @@ export class CrmIngestion {
       cached === undefined
         ? ((await this.cases.findOpenCase(db, scope, debtor.id, currency)) ?? null)
         : cached;
-    const account: AccountRecord = {
-      id: randomUUID(),
-      caseId: open?.id ?? randomUUID(),
-      debtorId: debtor.id,
-      accountReference: event.accountReference,
-      productType: crmV1.ProductType[event.productType],
-      productName: event.productName,
-      currency,
-      originalBalanceMinor: present(event.originalBalance, 'original_balance').amountMinor,
-      currentBalanceMinor: present(event.currentBalance, 'current_balance').amountMinor,
-      daysPastDue: event.daysPastDue,
-      placementDate: event.placementDate,
-      sourceVersion: event.sourceVersion,
-      recalledAt: null,
-      recallReason: null,
-    };
+    const account = placedAccount(event, debtor.id, open?.id ?? randomUUID());
     batch.addAccount(scope, account);
     if (!open) {
-      const record: CaseRecord = {
-        id: account.caseId,
-        debtorId: debtor.id,
-        currency,
-        lifecycle: CaseLifecycle.placed().state,
-        totalBalanceMinor: account.currentBalanceMinor,
-        maxDaysPastDue: account.daysPastDue,
-        openedAt: this.clock(),
-        resolvedAt: null,
-      };
+      const record = newCase(account, this.clock());
       batch.addCase(scope, record);
       this.workflow.announcePlaced(changes, record, [account]);
       return 'applied';
@@ -244,18 +220,7 @@ export class CrmIngestion {
       await this.cases.setTotals(db, scope, open.id, joined);
       batch.rememberOpenCase(scope, joined);
     }
-    changes.caseEvent(
-      caseV1.BalanceChangedSchema,
-      create(caseV1.BalanceChangedSchema, {
-        caseId: open.id,
-        debtorId: debtor.id,
-        account: caseAccountOf(account),
-        previousBalance: money(0n, currency),
-        totalBalance: money(joined.totalBalanceMinor, currency),
-        reason: caseV1.BalanceChangeReason.ACCOUNT_ADDED,
-      }),
-      { debtorId: debtor.id, caseId: open.id },
-    );
+    announceAccountAdded(changes, account, joined.totalBalanceMinor);
     return 'applied';
   }
 
@@ -292,36 +257,12 @@ export class CrmIngestion {
     }
 
     const open = await this.cases.findOpenCase(db, scope, debtor.id, currency);
-    const account: AccountRecord = {
-      id: randomUUID(),
-      caseId: open?.id ?? randomUUID(),
-      debtorId: debtor.id,
-      accountReference: event.accountReference,
-      productType: crmV1.ProductType[event.productType],
-      productName: event.productName,
-      currency,
-      originalBalanceMinor: present(event.originalBalance, 'original_balance').amountMinor,
-      currentBalanceMinor: present(event.currentBalance, 'current_balance').amountMinor,
-      daysPastDue: event.daysPastDue,
-      placementDate: event.placementDate,
-      sourceVersion: event.sourceVersion,
-      recalledAt: null,
-      recallReason: null,
-    };
+    const account = placedAccount(event, debtor.id, open?.id ?? randomUUID());
     if (!open) {
       await this.workflow.open(
         db,
         changes,
-        {
-          id: account.caseId,
-          debtorId: debtor.id,
-          currency,
-          lifecycle: CaseLifecycle.placed().state,
-          totalBalanceMinor: account.currentBalanceMinor,
-          maxDaysPastDue: account.daysPastDue,
-          openedAt: this.clock(),
-          resolvedAt: null,
-        },
+        newCase(account, this.clock()),
         [account],
         debtor.debtorWideHolds,
       );
@@ -329,18 +270,7 @@ export class CrmIngestion {
     }
     await this.cases.insertAccount(db, scope, account);
     const totals = await this.cases.refreshTotals(db, scope, open.id);
-    changes.caseEvent(
-      caseV1.BalanceChangedSchema,
-      create(caseV1.BalanceChangedSchema, {
-        caseId: open.id,
-        debtorId: debtor.id,
-        account: caseAccountOf(account),
-        previousBalance: money(0n, currency),
-        totalBalance: money(totals.totalBalanceMinor, currency),
-        reason: caseV1.BalanceChangeReason.ACCOUNT_ADDED,
-      }),
-      { debtorId: debtor.id, caseId: open.id },
-    );
+    announceAccountAdded(changes, account, totals.totalBalanceMinor);
     return 'applied';
   }
 
@@ -775,4 +705,59 @@ function newDebtorRecord(debtor: NewDebtor): DebtorRecord {
     erasedAt: null,
     debtorWideHolds: 0,
   };
+}
+
+/** The account an AccountPlaced event opens, in case `caseId`. */
+function placedAccount(
+  event: crmV1.AccountPlaced,
+  debtorId: string,
+  caseId: string,
+): AccountRecord {
+  const current = present(event.currentBalance, 'current_balance');
+  return {
+    id: randomUUID(),
+    caseId,
+    debtorId,
+    accountReference: event.accountReference,
+    productType: crmV1.ProductType[event.productType],
+    productName: event.productName,
+    currency: current.currency,
+    originalBalanceMinor: present(event.originalBalance, 'original_balance').amountMinor,
+    currentBalanceMinor: current.amountMinor,
+    daysPastDue: event.daysPastDue,
+    placementDate: event.placementDate,
+    sourceVersion: event.sourceVersion,
+    recalledAt: null,
+    recallReason: null,
+  };
+}
+
+/** The case a debtor's first account in a currency opens. */
+function newCase(account: AccountRecord, openedAt: Date): CaseRecord {
+  return {
+    id: account.caseId,
+    debtorId: account.debtorId,
+    currency: account.currency,
+    lifecycle: CaseLifecycle.placed().state,
+    totalBalanceMinor: account.currentBalanceMinor,
+    maxDaysPastDue: account.daysPastDue,
+    openedAt,
+    resolvedAt: null,
+  };
+}
+
+/** An account joined an open case. */
+function announceAccountAdded(changes: CaseChanges, account: AccountRecord, total: bigint): void {
+  changes.caseEvent(
+    caseV1.BalanceChangedSchema,
+    create(caseV1.BalanceChangedSchema, {
+      caseId: account.caseId,
+      debtorId: account.debtorId,
+      account: caseAccountOf(account),
+      previousBalance: money(0n, account.currency),
+      totalBalance: money(total, account.currency),
+      reason: caseV1.BalanceChangeReason.ACCOUNT_ADDED,
+    }),
+    { debtorId: account.debtorId, caseId: account.caseId },
+  );
 }

@@ -100,6 +100,9 @@ export async function readTopicToEnd(
       consumer
         .run(async (batch) => {
           for (const record of batch.records) {
+            // Without it the next fetch starts where this one did: a partition holding more
+            // than one fetch (1 MB) would be read again and again, never to its end.
+            batch.markProcessed(record.offset);
             const high = remaining.get(batch.partition);
             if (high === undefined || BigInt(record.offset) >= high) continue;
             records.push(record);
