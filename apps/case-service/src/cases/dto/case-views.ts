@@ -3,6 +3,7 @@ import type { CaseDetail } from '../case-queries';
 import type {
   AccountRecord,
   ActorJson,
+  CaseRecord,
   CaseSummaryRecord,
   HistoryRecord,
   HoldRecord,
@@ -16,10 +17,10 @@ export function actorView(actor: ActorJson | null) {
   return actor && { kind: (ActorKind[actor.kind] ?? 'UNSPECIFIED').toLowerCase(), id: actor.id };
 }
 
-export function caseSummaryView(record: CaseSummaryRecord) {
+/** What list and detail say alike about a case. */
+function caseFigures(record: CaseRecord) {
   return {
     id: record.id,
-    debtorId: record.debtorId,
     status: record.lifecycle.status,
     resolution: record.lifecycle.resolution,
     currency: record.currency,
@@ -27,11 +28,18 @@ export function caseSummaryView(record: CaseSummaryRecord) {
     maxDaysPastDue: record.maxDaysPastDue,
     daysPastDueBucket: bucketOf(record.maxDaysPastDue),
     stage: stageOf(record.maxDaysPastDue),
+    openedAt: record.openedAt.toISOString(),
+    resolvedAt: record.resolvedAt?.toISOString() ?? null,
+  };
+}
+
+export function caseSummaryView(record: CaseSummaryRecord) {
+  return {
+    ...caseFigures(record),
+    debtorId: record.debtorId,
     accountReferences: record.accountReferences,
     vulnerable: record.vulnerable,
     activeHolds: record.activeHolds,
-    openedAt: record.openedAt.toISOString(),
-    resolvedAt: record.resolvedAt?.toISOString() ?? null,
   };
 }
 
@@ -71,16 +79,7 @@ export function holdView(hold: HoldRecord, now: Date = new Date()) {
 export function caseDetailView(detail: CaseDetail) {
   const { record, debtor } = detail;
   return {
-    id: record.id,
-    status: record.lifecycle.status,
-    resolution: record.lifecycle.resolution,
-    currency: record.currency,
-    totalBalanceMinor: record.totalBalanceMinor.toString(),
-    maxDaysPastDue: record.maxDaysPastDue,
-    daysPastDueBucket: bucketOf(record.maxDaysPastDue),
-    stage: stageOf(record.maxDaysPastDue),
-    openedAt: record.openedAt.toISOString(),
-    resolvedAt: record.resolvedAt?.toISOString() ?? null,
+    ...caseFigures(record),
     debtor: {
       id: debtor.id,
       creditorDebtorId: debtor.creditorDebtorId,
