@@ -504,6 +504,28 @@ describe('staff API', () => {
     });
     expect(onHold.body.items.map((item: { id: string }) => item.id)).toEqual([caseIdA]);
 
+    // The creditor's CRM hears of a hold Clement placed, with its own references.
+    await eventually(
+      async () => {
+        const outbound = (
+          await readTopicToEnd(service.kafka, topicCatalogue.crmOutbound.name)
+        ).filter(
+          (record) => record.headers['ce_tenantid'] === tenantA && record.key === `${tenantA}:C-10`,
+        );
+        const placed = outbound
+          .map((record) => decodeRecord(topicCatalogue.crmOutbound, record))
+          .find((event) => event.envelope.type === crmV1.HoldPlacedSchema.typeName);
+        expect(placed?.message).toMatchObject({
+          creditorDebtorId: 'C-10',
+          accountReferences: ['ACC-10'],
+          caseId: caseIdA,
+          holdId: hold.body.id,
+          kind: HoldKind.DISPUTE,
+        });
+      },
+      { timeoutMs: 30_000 },
+    );
+
     const lift = await service.request('POST', `/v1/cases/${caseIdA}/holds/${hold.body.id}/lift`, {
       token: agentA,
     });
