@@ -15,6 +15,7 @@ export * from './gen/clement/platform/v1/probe_pb';
 
 export * as caseV1 from './gen/clement/case/v1/case_pb';
 export * as crmV1 from './gen/clement/crm/v1/crm_pb';
+export * as dispatchV1 from './gen/clement/dispatch/v1/dispatch_pb';
 
 export * from './registry';
 export * from './topics';

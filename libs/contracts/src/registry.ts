@@ -7,6 +7,7 @@ import { file_clement_common_v1_hold } from './gen/clement/common/v1/hold_pb';
 import { file_clement_common_v1_money } from './gen/clement/common/v1/money_pb';
 import { file_clement_common_v1_vulnerability } from './gen/clement/common/v1/vulnerability_pb';
 import { file_clement_crm_v1_crm } from './gen/clement/crm/v1/crm_pb';
+import { file_clement_dispatch_v1_dispatch } from './gen/clement/dispatch/v1/dispatch_pb';
 import { file_clement_platform_v1_probe } from './gen/clement/platform/v1/probe_pb';
 
 /** Every generated proto file; registry.spec.ts fails when a generated file is missing here. */
@@ -19,6 +20,7 @@ export const contractFiles: readonly DescFile[] = [
   file_clement_common_v1_money,
   file_clement_common_v1_vulnerability,
   file_clement_crm_v1_crm,
+  file_clement_dispatch_v1_dispatch,
   file_clement_platform_v1_probe,
 ];
 

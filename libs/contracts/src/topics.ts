@@ -1,6 +1,7 @@
 import type { DescMessage, Message, MessageShape } from '@bufbuild/protobuf';
 import * as caseV1 from './gen/clement/case/v1/case_pb';
 import * as crmV1 from './gen/clement/crm/v1/crm_pb';
+import * as dispatchV1 from './gen/clement/dispatch/v1/dispatch_pb';
 import { ProbeEmittedSchema } from './gen/clement/platform/v1/probe_pb';
 
 /**
@@ -169,6 +170,28 @@ export const CASE_EVENT_MESSAGES = [
   caseV1.CreditorPaymentReportedSchema,
 ] as const;
 
+/** Commands to dispatch-service on `dispatch.internal.commands.v1`. */
+export const DISPATCH_COMMAND_MESSAGES = [
+  dispatchV1.SendMessageSchema,
+  dispatchV1.CancelMessageSchema,
+] as const;
+
+/** Published by dispatch-service on `dispatch.internal.events.v1`. */
+export const DISPATCH_EVENT_MESSAGES = [
+  dispatchV1.MessageRequestedSchema,
+  dispatchV1.MessageDeferredSchema,
+  dispatchV1.MessageBlockedSchema,
+  dispatchV1.MessageCancelledSchema,
+  dispatchV1.MessageSentSchema,
+  dispatchV1.MessageDeliveredSchema,
+  dispatchV1.MessageFailedSchema,
+  dispatchV1.MessageReadSchema,
+  dispatchV1.LinkClickedSchema,
+  dispatchV1.ReplyReceivedSchema,
+  dispatchV1.ContactOptedOutSchema,
+  dispatchV1.ContactOptedInSchema,
+] as const;
+
 /**
  * Every topic Clement uses, keyed by a camelCase id. Add new topics here (and only here), then
  * run tools/scripts/codegen.sh to refresh deploy/kafka/topics.txt.
@@ -209,6 +232,25 @@ export const topicCatalogue = {
       'Changes to cases, holds, vulnerability and contact points, published by case-service. ' +
       'PII only as EncryptedValue (docs/adr/0010). Keyed `<tenant>:<debtor id>`.',
     messages: CASE_EVENT_MESSAGES,
+  }),
+  dispatchCommands: defineTopic({
+    name: 'dispatch.internal.commands.v1',
+    partitions: 12,
+    retentionMs: 7 * DAY_MS,
+    description:
+      'Send and cancel commands for dispatch-service (from the strategy engine and staff tools). ' +
+      'Keyed `<tenant>:<debtor id>`; `dispatch_id` is the idempotency key.',
+    messages: DISPATCH_COMMAND_MESSAGES,
+  }),
+  dispatchEvents: defineTopic({
+    name: 'dispatch.internal.events.v1',
+    partitions: 12,
+    retentionMs: 30 * DAY_MS,
+    description:
+      'What happened to each message (requested, deferred, blocked, sent, delivered, failed, read, ' +
+      'clicked), replies and opt-outs, published by dispatch-service. No personal data. Keyed ' +
+      '`<tenant>:<debtor id>`.',
+    messages: DISPATCH_EVENT_MESSAGES,
   }),
 } as const satisfies Record<string, TopicDefinition>;
 
