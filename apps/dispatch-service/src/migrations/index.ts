@@ -1,0 +1,8 @@
+import { messagingMigrations } from '@clement/messaging';
+import type { MigrationInterface } from 'typeorm';
+import { createContactProjection } from './1764600000000-create-contact-projection';
+
+/** Every migration of dispatch-service, oldest first, for the configured schema. */
+export function dispatchServiceMigrations(schema: string): (new () => MigrationInterface)[] {
+  return [...messagingMigrations(schema), createContactProjection(schema)];
+}
