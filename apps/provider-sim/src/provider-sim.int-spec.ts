@@ -23,8 +23,11 @@ const SENDGRID_KEY = `SG.${randomBytes(24).toString('base64url')}`;
  * The supported way to aim the SDK elsewhere: its `httpClient` option. This one is the SDK's own
  * RequestClient with the origin (https://api.twilio.com) swapped for the simulator's.
  */
-function simulatorHttpClient(simUrl: string): twilio.RequestClient {
-  const client = new twilio.RequestClient();
+function simulatorHttpClient(
+  simUrl: string,
+  options: { timeout?: number } = {},
+): twilio.RequestClient {
+  const client = new twilio.RequestClient(options);
   const request = client.request.bind(client);
   client.request = (opts) => {
     const original = new URL(opts.uri);
@@ -233,6 +236,66 @@ describe('provider-sim process', () => {
       status: 401,
       code: 20003,
     });
+  });
+
+  it('accepts, then times out in accept-then-timeout mode: the message exists and can be listed', async () => {
+    const to = '+34600000006';
+    const since = new Date(Date.now() - 1_000);
+    await fetch(`${simUrl}/sim/twilio/error-mode`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ to, mode: 'accept-then-timeout', remaining: 1 }),
+    });
+    const impatient = twilio(ACCOUNT_SID, AUTH_TOKEN, {
+      httpClient: simulatorHttpClient(simUrl, { timeout: 500 }),
+    });
+    const callback = `${receiver.url}/twilio/status?ambiguous=1`;
+
+    await expect(
+      impatient.messages.create({
+        to,
+        from: '+15005550006',
+        body: 'Hola',
+        statusCallback: callback,
+      }),
+    ).rejects.toThrow(/timeout/i);
+
+    const stored = (await (await fetch(`${simUrl}/sim/messages?to=%2B34600000006`)).json()) as {
+      messages: { sid: string }[];
+    };
+    expect(stored.messages).toHaveLength(1);
+    const sid = stored.messages[0]!.sid;
+    // It counts as sent: the status callbacks play as usual.
+    await eventually(() =>
+      expect(
+        receiver.received
+          .filter((r) => r.path === '/twilio/status?ambiguous=1')
+          .map((r) => formParams(r.body)['MessageStatus']),
+      ).toEqual(['queued', 'sent', 'delivered']),
+    );
+
+    // A dispatcher reconciles by listing instead of re-sending.
+    const listed = await twilioClient().messages.list({ to, dateSentAfter: since });
+    expect(listed.map((message) => message.sid)).toEqual([sid]);
+    expect(listed[0]).toMatchObject({ to, status: 'delivered', body: 'Hola' });
+    expect(await twilioClient().messages.list({ to: '+34699999999' })).toEqual([]);
+    const raw = await fetch(
+      `${simUrl}/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json?To=${encodeURIComponent(to)}`,
+      { headers: { Authorization: `Basic ${btoa(`${ACCOUNT_SID}:${AUTH_TOKEN}`)}` } },
+    );
+    expect(await raw.json()).toMatchObject({
+      messages: [{ sid, to }],
+      page: 0,
+      page_size: 50,
+      next_page_uri: null,
+    });
+
+    const stats = (await (await fetch(`${simUrl}/sim/stats`)).json()) as {
+      requests: Record<string, number>;
+      created: Record<string, number>;
+    };
+    expect(stats.requests[to]).toBe(1);
+    expect(stats.created[to]).toBe(1);
   });
 
   it('posts a signed inbound reply to the configured webhook', async () => {

@@ -51,6 +51,8 @@ export class SimState {
   private readonly messages: SimMessage[] = [];
   private readonly twilioBySid = new Map<string, SimTwilioMessage>();
   private readonly counters = new Map<string, number>();
+  private readonly requestsByTo = new Map<string, number>();
+  private readonly createdByTo = new Map<string, number>();
 
   constructor(
     readonly seed: string,
@@ -68,9 +70,35 @@ export class SimState {
     return randomFor(this.seed, `${key}#${n}`);
   }
 
+  /** One create request that reached the Messages API for `to` (whatever its outcome). */
+  countRequest(to: string): void {
+    this.requestsByTo.set(to, (this.requestsByTo.get(to) ?? 0) + 1);
+  }
+
   addTwilio(message: SimTwilioMessage): void {
     this.messages.push(message);
     this.twilioBySid.set(message.sid, message);
+    if (message.direction === 'outbound-api') {
+      this.createdByTo.set(message.to, (this.createdByTo.get(message.to) ?? 0) + 1);
+    }
+  }
+
+  /** Per `To`: create requests received and outbound messages created (Twilio only). */
+  stats(): { requests: Record<string, number>; created: Record<string, number> } {
+    return {
+      requests: Object.fromEntries(this.requestsByTo),
+      created: Object.fromEntries(this.createdByTo),
+    };
+  }
+
+  /** Twilio messages of one account, newest first, as the Messages list resource returns them. */
+  twilioMessages(accountSid: string): SimTwilioMessage[] {
+    return this.messages
+      .filter(
+        (message): message is SimTwilioMessage =>
+          message.channel !== 'email' && message.accountSid === accountSid,
+      )
+      .reverse();
   }
 
   addEmail(email: SimEmail): void {
@@ -93,6 +121,8 @@ export class SimState {
     this.messages.length = 0;
     this.twilioBySid.clear();
     this.counters.clear();
+    this.requestsByTo.clear();
+    this.createdByTo.clear();
     this.errorModes.clear();
     this.settings = this.initialSettings;
   }

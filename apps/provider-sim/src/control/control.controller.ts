@@ -97,6 +97,12 @@ export class ControlController {
     sendJson(res, 200, { messages: this.state.list({ to, channel }) });
   }
 
+  /** Per destination (`To`): Twilio create requests received and messages created. */
+  @Get('stats')
+  stats(@Res() res: SimResponse): void {
+    sendJson(res, 200, this.state.stats());
+  }
+
   /** Forgets messages and error modes and restores the boot settings. */
   @Post('reset')
   reset(@Res() res: SimResponse): void {

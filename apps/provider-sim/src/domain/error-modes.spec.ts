@@ -1,4 +1,4 @@
-import { ErrorModeTable, isTwilioErrorMode } from './error-modes';
+import { createHandling, ErrorModeTable, isTwilioErrorMode } from './error-modes';
 import { seededRandom } from './seeded-random';
 
 const NO_RATES = { rateLimited: 0, serverError: 0 };
@@ -68,8 +68,48 @@ describe('ErrorModeTable', () => {
     expect(run()).toEqual(run());
   });
 
+  it('selects accept-then-timeout for one destination, counted down like any mode', () => {
+    const table = new ErrorModeTable();
+    table.setForDestination('+34600000001', { mode: 'accept-then-timeout', remaining: 1 });
+
+    expect(table.select('+34600000002', NO_RATES, never)).toBeUndefined();
+    expect(table.select('+34600000001', NO_RATES, never)).toBe('accept-then-timeout');
+    expect(table.select('+34600000001', NO_RATES, never)).toBeUndefined();
+  });
+
   it('recognises the mode names', () => {
     expect(isTwilioErrorMode('whatsapp-window-closed')).toBe(true);
+    expect(isTwilioErrorMode('accept-then-timeout')).toBe(true);
     expect(isTwilioErrorMode('429')).toBe(false);
+  });
+});
+
+describe('createHandling', () => {
+  it('stores the message but never answers in accept-then-timeout mode', () => {
+    expect(createHandling('accept-then-timeout')).toEqual({ create: true, reply: 'hang' });
+  });
+
+  it('neither stores nor answers in timeout mode', () => {
+    expect(createHandling('timeout')).toEqual({ create: false, reply: 'hang' });
+  });
+
+  it('answers refusals with their status and code, storing nothing', () => {
+    expect(createHandling('rate-limited')).toMatchObject({
+      create: false,
+      reply: { status: 429, code: 20429 },
+    });
+    expect(createHandling('server-error')).toMatchObject({
+      create: false,
+      reply: { status: 500, code: 20500 },
+    });
+    expect(createHandling('opted-out')).toMatchObject({
+      create: false,
+      reply: { status: 400, code: 21610 },
+    });
+  });
+
+  it('accepts normally without a mode and in the WhatsApp-window mode', () => {
+    expect(createHandling(undefined)).toEqual({ create: true, reply: 'resource' });
+    expect(createHandling('whatsapp-window-closed')).toEqual({ create: true, reply: 'resource' });
   });
 });

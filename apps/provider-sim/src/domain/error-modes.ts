@@ -5,6 +5,7 @@ export const TWILIO_ERROR_MODES = [
   'rate-limited', // 429, code 20429
   'server-error', // 500, code 20500
   'timeout', // the request hangs; no message is created
+  'accept-then-timeout', // the message is created, but the request hangs like `timeout`
   'opted-out', // 400, code 21610
   'whatsapp-window-closed', // accepted, then failed with 63016 (free-form WhatsApp only)
 ] as const;
@@ -12,6 +13,46 @@ export type TwilioErrorMode = (typeof TWILIO_ERROR_MODES)[number];
 
 export function isTwilioErrorMode(value: unknown): value is TwilioErrorMode {
   return typeof value === 'string' && (TWILIO_ERROR_MODES as readonly string[]).includes(value);
+}
+
+/** A refusal answered with a Twilio error body. */
+export interface TwilioRefusal {
+  readonly status: number;
+  readonly code: number;
+  readonly message: string;
+}
+
+/**
+ * What a create request does under a mode: whether a message is stored (its status callbacks then
+ * play as for a normal send), and how the request is answered: `resource` = 201 with the message,
+ * `hang` = no answer, the connection is dropped after `TWILIO_HANG_MS`.
+ */
+export type CreateHandling =
+  | { readonly create: true; readonly reply: 'resource' | 'hang' }
+  | { readonly create: false; readonly reply: 'hang' | TwilioRefusal };
+
+export function createHandling(mode: TwilioErrorMode | undefined): CreateHandling {
+  switch (mode) {
+    case 'rate-limited':
+      return { create: false, reply: { status: 429, code: 20429, message: 'Too Many Requests' } };
+    case 'server-error':
+      return {
+        create: false,
+        reply: { status: 500, code: 20500, message: 'Internal Server Error' },
+      };
+    case 'timeout':
+      return { create: false, reply: 'hang' };
+    case 'accept-then-timeout':
+      return { create: true, reply: 'hang' };
+    case 'opted-out':
+      return {
+        create: false,
+        reply: { status: 400, code: 21610, message: 'Attempt to send to unsubscribed recipient' },
+      };
+    case 'whatsapp-window-closed':
+    case undefined:
+      return { create: true, reply: 'resource' };
+  }
 }
 
 export interface ErrorModeRule {

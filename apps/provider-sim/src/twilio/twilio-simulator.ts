@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { createHandling } from '../domain/error-modes';
 import { planMessageStatuses, type StatusStep } from '../domain/outcomes';
 import { type FormParams, twilioSignature } from '../domain/twilio-signature';
 import { Scheduler } from '../scheduler';
@@ -41,6 +42,7 @@ export class TwilioSimulator {
     const contentSid = param(params, 'ContentSid');
     if (!to)
       return { kind: 'error', body: twilioError(400, 21604, "A 'To' phone number is required.") };
+    this.state.countRequest(to);
     if (!from && !messagingServiceSid) {
       return { kind: 'error', body: twilioError(400, 21603, "A 'From' phone number is required.") };
     }
@@ -64,21 +66,14 @@ export class TwilioSimulator {
       this.state.nextRandom(`twilio-request:${to}`),
     );
     const whatsapp = to.startsWith('whatsapp:');
-    switch (mode) {
-      case 'rate-limited':
-        return { kind: 'error', body: twilioError(429, 20429, 'Too Many Requests') };
-      case 'server-error':
-        return { kind: 'error', body: twilioError(500, 20500, 'Internal Server Error') };
-      case 'timeout':
-        return { kind: 'hang' };
-      case 'opted-out':
-        return {
-          kind: 'error',
-          body: twilioError(400, 21610, 'Attempt to send to unsubscribed recipient'),
-        };
-      case 'whatsapp-window-closed':
-      case undefined:
-        break;
+    const handling = createHandling(mode);
+    if (!handling.create) {
+      return handling.reply === 'hang'
+        ? { kind: 'hang' }
+        : {
+            kind: 'error',
+            body: twilioError(handling.reply.status, handling.reply.code, handling.reply.message),
+          };
     }
 
     const now = new Date();
@@ -110,7 +105,16 @@ export class TwilioSimulator {
       this.state.nextRandom(`twilio-outcome:${to}`),
     );
     this.playStatuses(message, steps);
+    if (handling.reply === 'hang') {
+      this.logger.debug({ messageSid: message.sid, to }, 'accepted, then holding the response');
+      return { kind: 'hang' };
+    }
     return { kind: 'created', body: messageResource(message) };
+  }
+
+  /** Every message of the account (sent and received), newest first. */
+  listMessages(accountSid: string): SimTwilioMessage[] {
+    return this.state.twilioMessages(accountSid);
   }
 
   getMessage(sid: string): Record<string, unknown> | undefined {

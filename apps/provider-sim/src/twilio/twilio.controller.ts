@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { bodyOf, sendJson, type SimRequest, type SimResponse } from '../http';
 import { HungRequests } from './hung-requests';
+import { listMessages } from './message-list';
 import { TwilioCredentials } from './twilio-credentials';
 import { twilioError } from './twilio-format';
 import { TwilioSimulator } from './twilio-simulator';
@@ -33,6 +34,18 @@ export class TwilioController {
         this.hung.hold(res);
         return;
     }
+  }
+
+  @Get('Messages.json')
+  list(
+    @Param('accountSid') accountSid: string,
+    @Req() req: SimRequest,
+    @Res() res: SimResponse,
+  ): void {
+    if (!this.authenticated(req, res, accountSid)) return;
+    const query = new URL(req.url ?? '/', 'http://sim.invalid').searchParams;
+    const result = listMessages(accountSid, this.twilio.listMessages(accountSid), query);
+    sendJson(res, result.status, result.body);
   }
 
   @Get('Messages/:sid.json')
