@@ -53,3 +53,6 @@ export {
 
 // Config
 export { ConfigValidationError, loadConfig } from './config/load-config';
+
+// Service process entry point (main.ts)
+export { closeOnSignal, runService, type ServiceEntryPoint } from './nest/run-service';
