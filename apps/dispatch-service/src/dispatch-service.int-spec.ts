@@ -1,87 +1,29 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { allTopicDefinitions } from '@clement/contracts';
 import { createKafkajsPort, provisionTopics } from '@clement/messaging';
-import { eventually, findFreePort, uniqueName } from '@clement/testing';
+import {
+  eventually,
+  findFreePort,
+  killServiceProcess,
+  requiredEnv,
+  runEntryPoint,
+  type ServiceProcess,
+  startServiceProcess,
+  stopGracefully,
+  uniqueName,
+  withinMs,
+} from '@clement/testing';
 
 // The service runs as a real process, as in production: telemetry must patch modules through
 // Node's own `require`, which Jest replaces. Migrations run first through the `migrate` entry point.
 
-const REPO_ROOT = join(__dirname, '..', '..', '..');
 const MAIN = join(__dirname, 'main.ts');
 const MIGRATE = join(__dirname, 'migrate.ts');
 
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-interface ServiceProcess {
-  child: ChildProcess;
-  lines: string[];
-  exited: Promise<Exit>;
-}
-
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) {
-    throw new Error(`${name} must be set (by the integration globalSetup)`);
-  }
-  return value;
-}
-
-function run(entry: string, env: NodeJS.ProcessEnv): ServiceProcess {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', entry], {
-    cwd: REPO_ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => lines.push(line));
-  createInterface({ input: child.stderr! }).on('line', (line) => lines.push(line));
-  const exited = new Promise<Exit>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, lines, exited };
-}
-
-async function withinMs<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-async function startService(env: NodeJS.ProcessEnv): Promise<ServiceProcess> {
-  const service = run(MAIN, env);
-  await Promise.race([
-    eventually(
-      () => expect(service.lines.join('\n')).toContain(`listening on port ${env['PORT']}`),
-      { timeoutMs: 60_000 },
-    ),
-    service.exited.then((exit) => {
-      throw new Error(
-        `dispatch-service exited (${JSON.stringify(exit)}):\n${service.lines.join('\n')}`,
-      );
-    }),
-  ]);
-  return service;
-}
-
-async function stopGracefully(service: ServiceProcess): Promise<void> {
-  service.child.kill('SIGTERM');
-  const exit = await withinMs(service.exited, 10_000, 'graceful shutdown');
-  expect({ ...exit, output: service.lines.slice(-20) }).toMatchObject({ code: 0, signal: null });
-  expect(service.lines.some((line) => line.includes('"msg":"shutdown complete"'))).toBe(true);
-}
-
-function kill(service: ServiceProcess | undefined): void {
-  if (service && service.child.exitCode === null && service.child.signalCode === null) {
-    service.child.kill('SIGKILL');
-  }
-}
+const run = runEntryPoint;
+const kill = killServiceProcess;
+const startService = (env: NodeJS.ProcessEnv): Promise<ServiceProcess> =>
+  startServiceProcess(MAIN, env);
 
 describe('dispatch-service process', () => {
   const schema = uniqueName('dispatch_service');
