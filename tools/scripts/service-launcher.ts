@@ -7,6 +7,11 @@ export interface ServiceSpec {
   readonly name: string;
   readonly port: number;
   readonly env: Record<string, string>;
+  /**
+   * Run `apps/<name>/src/migrate.ts` before the service (default true). Off for a service without
+   * a database, or one started with MIGRATE_ON_START=true.
+   */
+  readonly migrate?: boolean;
 }
 
 export interface RunningService {
@@ -24,9 +29,12 @@ export async function launchService(spec: ServiceSpec): Promise<RunningService> 
   const logFile = join(logDir, `${spec.name}.log`);
   const env = { ...process.env, ...spec.env, PORT: String(spec.port) };
 
-  const migrate = runTypeScript(`apps/${spec.name}/src/migrate.ts`, env, logFile);
-  const code = await new Promise<number | null>((resolve) => migrate.once('exit', resolve));
-  if (code !== 0) throw new Error(`${spec.name}: migrations failed (exit ${code}); see ${logFile}`);
+  if (spec.migrate ?? true) {
+    const migrate = runTypeScript(`apps/${spec.name}/src/migrate.ts`, env, logFile);
+    const code = await new Promise<number | null>((resolve) => migrate.once('exit', resolve));
+    if (code !== 0)
+      throw new Error(`${spec.name}: migrations failed (exit ${code}); see ${logFile}`);
+  }
 
   const child = runTypeScript(`apps/${spec.name}/src/main.ts`, env, logFile);
   const url = `http://127.0.0.1:${spec.port}`;

@@ -3,6 +3,7 @@
  * backbone, the services, and a demo portfolio imported for the tenant `demo-bank`.
  */
 import { randomUUID } from 'node:crypto';
+import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
@@ -20,11 +21,22 @@ import {
 import { createServiceDataSource, ensureSchema, runMigrations } from '@clement/persistence';
 import { mintToken } from '../../apps/case-service/src/auth/dev-token';
 import { buildProgram } from '../../apps/cli/src/program';
-import { loadLocalSecrets } from './local-secrets';
+import { loadLocalSecrets, sendgridWebhookPublicKey } from './local-secrets';
 import { launchService, type RunningService } from './service-launcher';
 
 const DEMO_TENANT = 'demo-bank';
 const DEMO_PORTFOLIO = join(__dirname, '..', '..', 'deploy', 'demo', 'portfolio.sample.csv');
+const DEMO_DISPATCH_TENANTS = join(
+  __dirname,
+  '..',
+  '..',
+  'deploy',
+  'demo',
+  'dispatch-tenants.json',
+);
+/** dispatch-service's token for case-service lives 12 h and is re-minted every hour. */
+const CASE_SERVICE_TOKEN_TTL_SECONDS = 12 * 3600;
+const CASE_SERVICE_TOKEN_REFRESH_MS = 3600 * 1000;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -35,8 +47,10 @@ async function main(): Promise<void> {
   });
   const services: RunningService[] = [];
   let demo: { agentToken: string; cases: number } | undefined;
+  let tokenRefresh: NodeJS.Timeout | undefined;
   const stop = async () => {
     log('up: stopping...');
+    clearInterval(tokenRefresh);
     // Services first, so they drain and commit while Kafka and PostgreSQL are still there.
     await Promise.all(services.map((service) => service.stop()));
     await infrastructure.stop();
@@ -56,12 +70,8 @@ async function main(): Promise<void> {
       `up: platform check passed: a probe went outbox → relay → Kafka → consumer in ${probeMs} ms`,
     );
 
-    const secrets = loadLocalSecrets(
-      join(
-        process.env['CLEMENT_DATA_DIR'] || join(__dirname, '..', '..', 'tmp'),
-        'local-secrets.json',
-      ),
-    );
+    const dataDir = process.env['CLEMENT_DATA_DIR'] || join(__dirname, '..', '..', 'tmp');
+    const secrets = loadLocalSecrets(join(dataDir, 'local-secrets.json'));
     const serviceEnv = {
       DATABASE_URL: infrastructure.databaseUrl,
       KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
@@ -75,7 +85,67 @@ async function main(): Promise<void> {
       env: serviceEnv,
     });
     services.push(caseService);
-    for (const service of services) log(`up: ${service.name} is ready at ${service.url}`);
+    log(`up: case-service is ready at ${caseService.url}`);
+
+    // provider-sim stands in for Twilio and SendGrid; its webhooks go to dispatch-service.
+    const dispatchPort = Number(process.env['DISPATCH_SERVICE_PORT'] ?? 3002);
+    const dispatchUrl = `http://127.0.0.1:${dispatchPort}`;
+    const providerSim = await launchService({
+      name: 'provider-sim',
+      port: Number(process.env['PROVIDER_SIM_PORT'] ?? 3900),
+      migrate: false,
+      env: {
+        HOST: '127.0.0.1',
+        TWILIO_ACCOUNT_SID: secrets.twilioAccountSid,
+        TWILIO_AUTH_TOKEN: secrets.twilioAuthToken,
+        SENDGRID_API_KEY: secrets.sendgridApiKey,
+        SENDGRID_EVENT_WEBHOOK_PRIVATE_KEY: secrets.sendgridEventWebhookPrivateKey,
+        INBOUND_WEBHOOK_URL: `${dispatchUrl}/webhooks/twilio/inbound`,
+        SENDGRID_EVENT_WEBHOOK_URL: `${dispatchUrl}/webhooks/sendgrid/events`,
+      },
+    });
+    services.push(providerSim);
+    log(`up: provider-sim is ready at ${providerSim.url}`);
+
+    // A tenant-less `contact-resolver` token in a file, re-minted before it expires: dispatch
+    // re-reads CASE_SERVICE_TOKEN_FILE, as it would a rotated Kubernetes Secret.
+    const tokenFile = join(dataDir, 'dispatch-service', 'case-service.token');
+    await writeCaseServiceToken(tokenFile, secrets.jwtSecret);
+    tokenRefresh = setInterval(() => {
+      writeCaseServiceToken(tokenFile, secrets.jwtSecret).catch((error: unknown) =>
+        log(`up: re-minting dispatch-service's token failed: ${String(error)}`),
+      );
+    }, CASE_SERVICE_TOKEN_REFRESH_MS);
+    tokenRefresh.unref();
+
+    const dispatchService = await launchService({
+      name: 'dispatch-service',
+      port: dispatchPort,
+      // Applied by the service itself before it serves (MIGRATE_ON_START).
+      migrate: false,
+      env: {
+        DATABASE_URL: infrastructure.databaseUrl,
+        KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
+        HOST: '127.0.0.1',
+        MIGRATE_ON_START: 'true',
+        CASE_SERVICE_URL: caseService.url,
+        CASE_SERVICE_TOKEN_FILE: tokenFile,
+        TWILIO_ACCOUNT_SID: secrets.twilioAccountSid,
+        TWILIO_AUTH_TOKEN: secrets.twilioAuthToken,
+        TWILIO_API_BASE_URL: providerSim.url,
+        SENDGRID_API_KEY: secrets.sendgridApiKey,
+        SENDGRID_API_BASE_URL: providerSim.url,
+        SENDGRID_WEBHOOK_PUBLIC_KEY: sendgridWebhookPublicKey(secrets),
+        WEBHOOK_PUBLIC_BASE_URL: dispatchUrl,
+        PORTAL_BASE_URL: process.env['PORTAL_BASE_URL'] || 'https://portal.localhost',
+        PORTAL_LINK_KEYS: secrets.portalLinkKeys,
+        ADDRESS_INDEX_KEY: secrets.addressIndexKey,
+        DISPATCH_TENANTS_FILE: DEMO_DISPATCH_TENANTS,
+      },
+    });
+    services.push(dispatchService);
+    log(`up: dispatch-service is ready at ${dispatchService.url}`);
+
     demo = await loadDemoPortfolio(caseService.url, secrets.jwtSecret, infrastructure.kafkaBrokers);
   } catch (error) {
     await stop();
@@ -91,10 +161,16 @@ async function main(): Promise<void> {
       `  topics: ${allTopicDefinitions()
         .map((topic) => topic.name)
         .join(', ')}`,
-      ...services.map(
-        (service) =>
-          `  ${service.name}: ${service.url} (/health/ready, /metrics; logs in ${service.logFile})`,
-      ),
+      ...services.map((service) => {
+        switch (service.name) {
+          case 'provider-sim':
+            return `  ${service.name} (Twilio and SendGrid stand-in): ${service.url}/ is the demo page with the simulated phones and mailboxes (logs in ${service.logFile})`;
+          case 'dispatch-service':
+            return `  ${service.name}: ${service.url}/health/ready (/metrics; provider webhooks under /webhooks; logs in ${service.logFile})`;
+          default:
+            return `  ${service.name}: ${service.url} (/health/ready, /metrics; logs in ${service.logFile})`;
+        }
+      }),
       `  demo tenant ${DEMO_TENANT}: ${demo?.cases ?? 0} cases; staff API docs at ${services[0]?.url}/docs`,
       `  an agent token for ${DEMO_TENANT} (12 h): ${demo?.agentToken ?? ''}`,
       `    curl -H "authorization: Bearer $TOKEN" ${services[0]?.url}/v1/cases?limit=5`,
@@ -113,6 +189,20 @@ async function main(): Promise<void> {
   clearInterval(keepAlive);
   await stop();
   process.exit(0);
+}
+
+/** Mints dispatch-service's case-service token and swaps it in whole (write, then rename). */
+async function writeCaseServiceToken(file: string, jwtSecret: string): Promise<void> {
+  const token = await mintToken(jwtSecret, {
+    subject: 'dispatch-service',
+    roles: ['contact-resolver'],
+    expiresInSeconds: CASE_SERVICE_TOKEN_TTL_SECONDS,
+  });
+  mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
+  const next = `${file}.next`;
+  writeFileSync(next, token, { mode: 0o600 });
+  chmodSync(next, 0o600);
+  renameSync(next, file);
 }
 
 /**

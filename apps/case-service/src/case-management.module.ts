@@ -10,6 +10,8 @@ import { HOLD_EXPIRY_INTERVAL_MS, HoldExpiryScheduler } from './cases/hold-expir
 import { CasesController } from './cases/cases.controller';
 import { CasesRepository } from './cases/cases.repository';
 import type { CaseServiceConfig } from './config';
+import { ContactAddresses } from './debtors/contact-addresses';
+import { ContactAddressesController } from './debtors/contact-addresses.controller';
 import { DebtorPrivacy } from './debtors/debtor-privacy';
 import { DebtorVault } from './debtors/debtor-vault';
 import { DebtorsController } from './debtors/debtors.controller';
@@ -36,7 +38,12 @@ export class CaseManagementModule {
     const schema = config.DATABASE_SCHEMA;
     return {
       module: CaseManagementModule,
-      controllers: [CasesController, DebtorsController, TenantsController],
+      controllers: [
+        CasesController,
+        DebtorsController,
+        ContactAddressesController,
+        TenantsController,
+      ],
       providers: [
         { provide: DebtorsRepository, useFactory: () => new DebtorsRepository(schema) },
         { provide: CasesRepository, useFactory: () => new CasesRepository(schema) },
@@ -154,6 +161,12 @@ export class CaseManagementModule {
             vault: DebtorVault,
             writer: CaseChangeWriter,
           ) => new DebtorPrivacy(dataSource, debtors, cases, vault, writer),
+        },
+        {
+          provide: ContactAddresses,
+          inject: [DataSource, DebtorsRepository, DebtorVault],
+          useFactory: (dataSource: DataSource, debtors: DebtorsRepository, vault: DebtorVault) =>
+            new ContactAddresses(dataSource, debtors, vault),
         },
       ],
     };

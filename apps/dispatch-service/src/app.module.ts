@@ -7,6 +7,9 @@ import { DataSource } from 'typeorm';
 import { DispatchServiceConfig, SERVICE_NAME } from './config';
 import { ContactProjectionModule } from './contact-projection/contact-projection.module';
 import { dispatchServiceMigrations } from './migrations';
+import { ProviderEventRecorder } from './provider-events/provider-event-recorder';
+import { SendingModule, type SendingOverrides } from './sending/sending.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 export const CLOUDEVENTS_SOURCE = '/clement/dispatch-service';
 
@@ -16,8 +19,9 @@ export const CLOUDEVENTS_SOURCE = '/clement/dispatch-service';
  */
 @Module({})
 export class AppModule {
-  static forRoot(config: DispatchServiceConfig): DynamicModule {
+  static forRoot(config: DispatchServiceConfig, overrides: SendingOverrides = {}): DynamicModule {
     const schema = config.DATABASE_SCHEMA;
+    const sending = SendingModule.forRoot(config, overrides);
     return {
       module: AppModule,
       imports: [
@@ -50,6 +54,14 @@ export class AppModule {
           }),
         }),
         ContactProjectionModule.forRoot(config),
+        sending,
+        WebhooksModule.forRoot({
+          publicBaseUrl: config.WEBHOOK_PUBLIC_BASE_URL,
+          twilioAuthToken: config.TWILIO_AUTH_TOKEN,
+          sendgridPublicKey: config.SENDGRID_WEBHOOK_PUBLIC_KEY,
+          sink: { useExisting: ProviderEventRecorder },
+          imports: [sending],
+        }),
       ],
       providers: [{ provide: DispatchServiceConfig, useValue: config }],
       exports: [DispatchServiceConfig],

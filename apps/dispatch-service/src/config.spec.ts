@@ -1,10 +1,12 @@
 import { ConfigValidationError } from '@clement/observability';
+import { dispatchTestEnv } from './__fixtures__/dispatch-test-env';
 import { loadDispatchServiceConfig, loadDispatchServiceDatabaseConfig } from './config';
 
 const SECRET = 's3cret-password';
 const valid = {
   DATABASE_URL: `postgres://dispatch:${SECRET}@db.internal:5432/clement`,
   KAFKA_BROKERS: 'kafka-0:9092,kafka-1:9092',
+  ...dispatchTestEnv(),
 };
 
 function problemsOf(load: () => unknown): readonly string[] {
@@ -55,6 +57,7 @@ describe('dispatch-service config', () => {
     const problems = problemsOf(() =>
       loadDispatchServiceConfig({
         DATABASE_URL: `mysql://dispatch:${SECRET}@db/clement`,
+        ...dispatchTestEnv(),
         DATABASE_SCHEMA: 'Dispatch-Service',
         PORT: '70000',
       }),

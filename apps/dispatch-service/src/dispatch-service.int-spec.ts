@@ -1,3 +1,4 @@
+import { dispatchTestEnv } from './__fixtures__/dispatch-test-env';
 import { join } from 'node:path';
 import { allTopicDefinitions } from '@clement/contracts';
 import { createKafkajsPort, provisionTopics } from '@clement/messaging';
@@ -46,6 +47,7 @@ describe('dispatch-service process', () => {
       PORT: String(await findFreePort()),
       HOST: '127.0.0.1',
       MIGRATE_ON_START: 'false',
+      ...dispatchTestEnv(),
     };
   });
 
@@ -98,7 +100,7 @@ describe('dispatch-service process', () => {
       MIGRATE_ON_START: 'true',
     });
 
-    expect(service.lines.join('\n')).toContain('"msg":"migrations applied at start: 2"');
+    expect(service.lines.join('\n')).toContain('"msg":"migrations applied at start: 3"');
     await stopGracefully(service);
   });
 

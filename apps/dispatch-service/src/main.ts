@@ -15,6 +15,8 @@ runService({
   create: async (config) => {
     const app = await NestFactory.create(AppModule.forRoot(config), {
       bufferLogs: true,
+      // The webhooks verify provider signatures over the body exactly as received.
+      rawBody: true,
       abortOnError: false,
     });
     const logger = app.get(Logger);

@@ -183,6 +183,7 @@ export const DISPATCH_EVENT_MESSAGES = [
   dispatchV1.MessageBlockedSchema,
   dispatchV1.MessageCancelledSchema,
   dispatchV1.MessageSentSchema,
+  dispatchV1.MessageOutcomeUnknownSchema,
   dispatchV1.MessageDeliveredSchema,
   dispatchV1.MessageFailedSchema,
   dispatchV1.MessageReadSchema,

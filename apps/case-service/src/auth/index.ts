@@ -10,10 +10,15 @@ export { CurrentPrincipal, principalOf } from './current-principal.decorator';
 export { JwtAuthGuard } from './jwt-auth.guard';
 export {
   ANY_STAFF_ROLE,
+  isKnownRole,
   isStaffRole,
+  MACHINE_ROLES,
+  type MachineRole,
   type Principal,
+  type Role,
   STAFF_ROLES,
   type StaffRole,
+  TENANTLESS_ROLES,
 } from './principal';
 export { requireTenant } from './require-tenant';
 export { Roles, ROLES_KEY } from './roles.decorator';

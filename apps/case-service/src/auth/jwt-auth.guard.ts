@@ -8,7 +8,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import { forbidden, invalidToken, keysUnavailable, missingToken } from './auth-errors';
 import { PRINCIPAL_KEY, type RequestWithPrincipal } from './current-principal.decorator';
-import type { StaffRole } from './principal';
+import type { Role } from './principal';
 import { ROLES_KEY } from './roles.decorator';
 import {
   InvalidTokenError,
@@ -70,7 +70,7 @@ export class JwtAuthGuard implements CanActivate {
       throw error;
     }
 
-    const allowed = this.reflector.getAllAndOverride<StaffRole[] | undefined>(ROLES_KEY, [
+    const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [
       context.getHandler(),
       context.getClass(),
     ]);

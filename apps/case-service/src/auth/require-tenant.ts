@@ -4,8 +4,8 @@ import { AUTH_ERROR } from './auth-errors';
 import type { Principal } from './principal';
 
 /**
- * The tenant every tenant-scoped query needs. Platform admins' tokens carry none, so they are
- * refused here until they act through a token that names the tenant.
+ * The tenant every tenant-scoped query needs. Tenantless tokens (platform admins, machine callers)
+ * carry none, so they are refused here until they act through a token that names the tenant.
  */
 export function requireTenant(principal: Principal): string {
   if (principal.tenantId === null) {

@@ -70,6 +70,20 @@ describe('JoseTokenVerifier with a shared secret', () => {
     });
   });
 
+  it('accepts a contact resolver (a machine role) without a tenant, as tenant null', async () => {
+    const token = await mintToken(SECRET, {
+      ...agent,
+      subject: 'system:serviceaccount:clement:dispatch-service',
+      tenantId: undefined,
+      roles: ['contact-resolver'],
+    });
+    await expect(verifier.verify(token)).resolves.toEqual({
+      subject: 'system:serviceaccount:clement:dispatch-service',
+      tenantId: null,
+      roles: ['contact-resolver'],
+    });
+  });
+
   it('rejects an expired token', async () => {
     const token = await mintToken(SECRET, { ...agent, expiresInSeconds: -60 });
 

@@ -7,7 +7,7 @@ import {
   type JWTVerifyOptions,
 } from 'jose';
 import { assertValidAuthConfig, type AuthConfig } from './auth.config';
-import { isStaffRole, type Principal } from './principal';
+import { isKnownRole, type Principal, TENANTLESS_ROLES } from './principal';
 
 export const TOKEN_VERIFIER = Symbol('TOKEN_VERIFIER');
 
@@ -132,12 +132,12 @@ export function principalFromClaims(payload: JWTPayload): Principal {
   if (rawRoles !== undefined && !Array.isArray(rawRoles)) {
     throw new InvalidTokenError('roles claim must be an array');
   }
-  const roles = [...new Set((rawRoles ?? []).filter(isStaffRole))];
+  const roles = [...new Set((rawRoles ?? []).filter(isKnownRole))];
   const tenant: unknown = payload['tenant'];
   if (tenant !== undefined && (typeof tenant !== 'string' || tenant.length === 0)) {
     throw new InvalidTokenError('tenant claim must be a non-empty string');
   }
-  if (tenant === undefined && !roles.includes('platform-admin')) {
+  if (tenant === undefined && !roles.some((role) => TENANTLESS_ROLES.includes(role))) {
     throw new InvalidTokenError('tenant claim missing');
   }
   return { subject, tenantId: tenant ?? null, roles };

@@ -8,6 +8,8 @@ import { runMigrations } from '@clement/persistence';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../app.module';
 import { type DispatchServiceConfig, loadDispatchServiceConfig } from '../config';
+import type { SendingOverrides } from '../sending/sending.module';
+import { dispatchTestEnv } from './dispatch-test-env';
 
 export interface DispatchServiceHarness {
   readonly app: INestApplication;
@@ -28,6 +30,9 @@ function requiredEnv(name: string): string {
 export async function startDispatchService(options: {
   schema: string;
   env?: Record<string, string>;
+  overrides?: SendingOverrides;
+  /** Listen on this port (e.g. the one providers were told to call back); default any. */
+  port?: number;
 }): Promise<DispatchServiceHarness> {
   const config = loadDispatchServiceConfig({
     DATABASE_URL: requiredEnv('DATABASE_URL'),
@@ -35,6 +40,7 @@ export async function startDispatchService(options: {
     DATABASE_SCHEMA: options.schema,
     LOG_LEVEL: 'warn',
     PORT: '0',
+    ...dispatchTestEnv(),
     ...options.env,
   });
   const kafka = createKafkajsPort({
@@ -47,11 +53,14 @@ export async function startDispatchService(options: {
   } finally {
     await admin.disconnect();
   }
-  const app = await NestFactory.create(AppModule.forRoot(config), { logger: ['error', 'warn'] });
+  const app = await NestFactory.create(AppModule.forRoot(config, options.overrides), {
+    logger: ['error', 'warn'],
+    rawBody: true,
+  });
   // Migrations before listen (which bootstraps): the outbox relay and consumers need their tables.
   const dataSource = app.get(DataSource);
   await runMigrations(dataSource);
-  await app.listen(0, '127.0.0.1');
+  await app.listen(options.port ?? 0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return {
     app,

@@ -1,8 +1,9 @@
 import { messagingMigrations } from '@clement/messaging';
 import type { MigrationInterface } from 'typeorm';
 import { createContactProjection } from './1764600000000-create-contact-projection';
+import { createMessages } from './1764700000000-create-messages';
 
 /** Every migration of dispatch-service, oldest first, for the configured schema. */
 export function dispatchServiceMigrations(schema: string): (new () => MigrationInterface)[] {
-  return [...messagingMigrations(schema), createContactProjection(schema)];
+  return [...messagingMigrations(schema), createContactProjection(schema), createMessages(schema)];
 }

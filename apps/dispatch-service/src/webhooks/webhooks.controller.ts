@@ -3,6 +3,7 @@ import { EventWebhookHeader } from '@sendgrid/eventwebhook';
 import { InvalidWebhookPayloadError } from './domain/invalid-webhook-payload.error';
 import { sendgridEventsOf } from './domain/sendgrid-events';
 import {
+  dispatchRefOf,
   type FormParams,
   parseFormBody,
   twilioInboundEventOf,
@@ -42,7 +43,9 @@ export class WebhooksController {
   @HttpCode(204)
   async twilioStatus(@Req() request: WebhookRequest): Promise<void> {
     const params = this.authenticTwilioParams(request, 'twilio/status');
-    await this.sink.twilioStatus(validated(() => twilioStatusEventOf(params)));
+    const event = validated(() => twilioStatusEventOf(params));
+    const dispatchRef = dispatchRefOf(request.originalUrl);
+    await this.sink.twilioStatus(dispatchRef ? { ...event, dispatchRef } : event);
   }
 
   /** Answers empty TwiML: Twilio then sends no automatic reply; replies are sent by dispatch. */

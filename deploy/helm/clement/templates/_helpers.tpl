@@ -175,7 +175,60 @@ Called by hooks.yaml, which is always rendered. Context: root.
 {{- $missing = append $missing "caseService.auth.jwksUrl (production) or caseService.auth.jwtSecret.existingSecret" }}
 {{- end }}
 {{- end }}
-{{- if $missing }}
-{{- fail (printf "missing required values (see deploy/README.md):\n  - %s" (join "\n  - " $missing)) }}
+{{- $d := .Values.dispatchService }}
+{{- if $d.enabled }}
+{{- if not (or $d.caseServiceToken.existingSecret $d.caseServiceToken.file) }}
+{{- $missing = append $missing "dispatchService.caseServiceToken.existingSecret or .file (the contact-resolver token for case-service)" }}
 {{- end }}
+{{- if not (or $d.caseServiceUrl .Values.caseService.enabled) }}
+{{- $missing = append $missing "dispatchService.caseServiceUrl (caseService.enabled is false)" }}
+{{- end }}
+{{- if not $d.twilio.accountSid }}
+{{- $missing = append $missing "dispatchService.twilio.accountSid (AC + 32 hex)" }}
+{{- end }}
+{{- if not $d.providers.existingSecret }}
+{{- $missing = append $missing "dispatchService.providers.existingSecret (a Secret holding TWILIO_AUTH_TOKEN and SENDGRID_API_KEY)" }}
+{{- end }}
+{{- if not $d.sendgrid.webhookPublicKey }}
+{{- $missing = append $missing "dispatchService.sendgrid.webhookPublicKey (the Event Webhook verification key)" }}
+{{- end }}
+{{- if not $d.keys.existingSecret }}
+{{- $missing = append $missing "dispatchService.keys.existingSecret (a Secret holding PORTAL_LINK_KEYS and ADDRESS_INDEX_KEY)" }}
+{{- end }}
+{{- if not (or $d.webhookPublicBaseUrl .Values.providerSim.enabled) }}
+{{- $missing = append $missing "dispatchService.webhookPublicBaseUrl (the public origin providers call back)" }}
+{{- end }}
+{{- if not $d.portal.baseUrl }}
+{{- $missing = append $missing "dispatchService.portal.baseUrl (the debtor portal's https origin)" }}
+{{- end }}
+{{- if not (or $d.tenants.config $d.tenants.existingConfigMap) }}
+{{- $missing = append $missing "dispatchService.tenants.config or .tenants.existingConfigMap (the tenants file)" }}
+{{- end }}
+{{- end }}
+{{- if .Values.providerSim.enabled }}
+{{- if not .Values.providerSim.eventWebhookKey.existingSecret }}
+{{- $missing = append $missing "providerSim.eventWebhookKey.existingSecret (a Secret holding SENDGRID_EVENT_WEBHOOK_PRIVATE_KEY)" }}
+{{- end }}
+{{- if not (or .Values.providerSim.credentials.existingSecret $d.providers.existingSecret) }}
+{{- $missing = append $missing "providerSim.credentials.existingSecret (or dispatchService.providers.existingSecret)" }}
+{{- end }}
+{{- if not $d.twilio.accountSid }}
+{{- $missing = append $missing "dispatchService.twilio.accountSid (the account the simulator accepts)" }}
+{{- end }}
+{{- end }}
+{{- if $missing }}
+{{- fail (printf "missing required values (see deploy/README.md):\n  - %s" (join "\n  - " (uniq $missing))) }}
+{{- end }}
+{{- end }}
+
+{{/* In-cluster URL of a component's Service: http://<name>:<port>. Context: root, component, port. */}}
+{{- define "clement.serviceUrl" -}}
+{{- printf "http://%s:%v" (include "clement.componentName" .) .port }}
+{{- end }}
+
+{{/* A NetworkPolicyPeer selecting a component's pods in the release namespace. Context: root, component. */}}
+{{- define "clement.componentPeer" -}}
+- podSelector:
+    matchLabels:
+      {{- include "clement.selectorLabels" . | nindent 6 }}
 {{- end }}

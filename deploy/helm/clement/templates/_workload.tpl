@@ -8,6 +8,12 @@ The resources of one Clement service, shared by every service. A service's templ
     "env" (include ...)            its own environment variables, a YAML list (may be empty)
     "egress" (include ...))        its own NetworkPolicy egress rules, a YAML list (may be empty)
 
+and optionally
+    "ingressFrom" (include ...)    further NetworkPolicy sources of its HTTP port (NetworkPolicyPeers)
+    "volumes" / "volumeMounts"     further pod volumes and container mounts, YAML lists
+    "podAnnotations" (include ...) further pod annotations, a YAML map (e.g. a config checksum)
+    "noInfrastructure" true        no Kafka/PostgreSQL variables and no egress to them (provider-sim)
+
 and gets a ServiceAccount, Service, Deployment, PodDisruptionBudget, HorizontalPodAutoscaler,
 ServiceMonitor and NetworkPolicy (each when enabled) and its migration Job (a Helm hook).
 */}}
@@ -104,12 +110,15 @@ spec:
         {{- with $v.podLabels }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
-      {{- if or $v.metrics.podAnnotations $v.podAnnotations }}
+      {{- if or $v.metrics.podAnnotations $v.podAnnotations (trim (.podAnnotations | default "")) }}
       annotations:
         {{- if $v.metrics.podAnnotations }}
         prometheus.io/scrape: "true"
         prometheus.io/port: {{ $v.port | quote }}
         prometheus.io/path: /metrics
+        {{- end }}
+        {{- with trim (.podAnnotations | default "") }}
+        {{- . | nindent 8 }}
         {{- end }}
         {{- with $v.podAnnotations }}
         {{- toYaml . | nindent 8 }}
@@ -143,14 +152,18 @@ spec:
               value: {{ $v.port | quote }}
             - name: HOST
               value: "0.0.0.0"
+            {{- if not .noInfrastructure }}
             - name: KAFKA_BROKERS
               value: {{ include "clement.kafkaBrokers" $root | quote }}
             {{- include "clement.databaseEnv" . | nindent 12 }}
+            {{- end }}
             - name: LOG_LEVEL
               value: {{ $v.logLevel | default $root.Values.logLevel | quote }}
+            {{- if not .noInfrastructure }}
             # Migrations run in the pre-install/pre-upgrade Job, never at start.
             - name: MIGRATE_ON_START
               value: "false"
+            {{- end }}
             {{- include "clement.otelEnv" . | nindent 12 }}
             {{- with trim .env }}
             {{- . | nindent 12 }}
@@ -180,8 +193,14 @@ spec:
             {{- toYaml $root.Values.securityContext | nindent 12 }}
           volumeMounts:
             {{- include "clement.tmpVolumeMount" . | nindent 12 }}
+            {{- with trim (.volumeMounts | default "") }}
+            {{- . | nindent 12 }}
+            {{- end }}
       volumes:
         {{- include "clement.tmpVolume" . | nindent 8 }}
+        {{- with trim (.volumes | default "") }}
+        {{- . | nindent 8 }}
+        {{- end }}
       {{- with $v.nodeSelector }}
       nodeSelector:
         {{- toYaml . | nindent 8 }}
@@ -288,8 +307,8 @@ spec:
 {{- end }}
 {{- end }}
 
-{{/* Egress to cluster DNS, Kafka and PostgreSQL: what every pod of the chart needs. Context: root. */}}
-{{- define "clement.baseEgress" -}}
+{{/* Egress to cluster DNS. Context: root. */}}
+{{- define "clement.dnsEgress" -}}
 {{- $egress := .Values.networkPolicy.egress }}
 - to:
     - namespaceSelector:
@@ -301,6 +320,12 @@ spec:
       protocol: UDP
     - port: 53
       protocol: TCP
+{{- end }}
+
+{{/* Egress to cluster DNS, Kafka and PostgreSQL: what every pod of the chart needs. Context: root. */}}
+{{- define "clement.baseEgress" -}}
+{{- $egress := .Values.networkPolicy.egress }}
+{{ include "clement.dnsEgress" . }}
 {{- range $name := list "kafka" "postgres" }}
 {{- $rule := index $egress $name }}
 - ports:
@@ -343,6 +368,9 @@ spec:
         {{- with $np.ingress.extraFrom }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
+        {{- with trim (.ingressFrom | default "") }}
+        {{- . | nindent 8 }}
+        {{- end }}
         {{- with .values.networkPolicy.extraFrom }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
@@ -350,7 +378,11 @@ spec:
         - port: http
           protocol: TCP
   egress:
+    {{- if .noInfrastructure }}
+    {{- include "clement.dnsEgress" .root | trim | nindent 4 }}
+    {{- else }}
     {{- include "clement.baseEgress" .root | trim | nindent 4 }}
+    {{- end }}
     {{- if .root.Values.otel.endpoint }}
     - ports:
         {{- range $np.egress.otlp.ports }}
@@ -381,7 +413,7 @@ runs the image's migrate entry point with DATABASE_URL and DATABASE_SCHEMA only.
 {{- define "clement.migrationJob" -}}
 {{- $v := .values }}
 {{- $root := .root }}
-{{- if $v.migration.enabled }}
+{{- if and (not .noInfrastructure) $v.migration.enabled }}
 {{- $job := dict "root" $root "component" (printf "%s-migrate" .component) }}
 ---
 apiVersion: batch/v1

@@ -25,6 +25,9 @@ export interface SendGridEvent {
   readonly event: SendGridEventType;
   readonly timestamp: Date;
   readonly email: string;
+  /** Custom args dispatch sends with every email (`dispatch_id`, `tenant_id`). */
+  readonly dispatchId?: string;
+  readonly tenantId?: string;
 }
 
 export interface ParsedSendGridEvents {
@@ -54,7 +57,12 @@ export function sendgridEventsOf(body: unknown): ParsedSendGridEvents {
     const event = nonEmptyString(fields, 'event', index);
     const sgEventId = nonEmptyString(fields, 'sg_event_id', index);
     const email = nonEmptyString(fields, 'email', index);
-    const { timestamp, sg_message_id: sgMessageId } = fields;
+    const {
+      timestamp,
+      sg_message_id: sgMessageId,
+      dispatch_id: dispatchId,
+      tenant_id: tenantId,
+    } = fields;
     if (typeof timestamp !== 'number' || !Number.isSafeInteger(timestamp) || timestamp < 0) {
       throw new InvalidWebhookPayloadError(`event ${index}: timestamp must be Unix seconds`);
     }
@@ -71,6 +79,8 @@ export function sendgridEventsOf(body: unknown): ParsedSendGridEvents {
       event: event as SendGridEventType,
       timestamp: new Date(timestamp * 1000),
       email,
+      ...(typeof dispatchId === 'string' && dispatchId !== '' ? { dispatchId } : {}),
+      ...(typeof tenantId === 'string' && tenantId !== '' ? { tenantId } : {}),
     });
   });
   return { events, skippedTypes };

@@ -30,6 +30,35 @@ export interface TwilioStatusEvent {
   readonly messageStatus: TwilioMessageStatus;
   /** Twilio's error code on `failed` / `undelivered` (e.g. 30003, 63016). */
   readonly errorCode?: number;
+  /**
+   * The message this reports on, from the StatusCallback URL dispatch gave (`?t=<tenant>&d=<id>`,
+   * covered by the signature): a callback can arrive before the send's answer is recorded.
+   */
+  readonly dispatchRef?: DispatchRef;
+}
+
+export interface DispatchRef {
+  readonly tenantId: string;
+  readonly dispatchId: string;
+}
+
+const REF_TENANT = /^[a-z0-9][a-z0-9-]{1,62}$/;
+const REF_DISPATCH = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** The `t` and `d` query parameters of a status callback URL, when both are well-formed. */
+export function dispatchRefOf(originalUrl: string): DispatchRef | undefined {
+  const query = new URL(originalUrl, 'http://callback.invalid').searchParams;
+  const tenantId = query.get('t');
+  const dispatchId = query.get('d');
+  return tenantId && dispatchId && REF_TENANT.test(tenantId) && REF_DISPATCH.test(dispatchId)
+    ? { tenantId, dispatchId }
+    : undefined;
+}
+
+/** The StatusCallback URL for a message: the webhook route plus the message's reference. */
+export function statusCallbackUrl(publicBaseUrl: string, ref: DispatchRef): string {
+  const query = new URLSearchParams({ t: ref.tenantId, d: ref.dispatchId });
+  return `${publicBaseUrl.replace(/\/+$/, '')}/webhooks/twilio/status?${query.toString()}`;
 }
 
 /** A message a debtor sent to one of our numbers. `from`, `to` and `body` are personal data. */
