@@ -33,19 +33,23 @@ function twilioMessage(
 describe('SimState stats', () => {
   it('counts create requests and outbound messages per destination, until reset', () => {
     const state = new SimState('seed', {} as SimSettings);
+    const before = Date.now();
     state.countRequest('+34600000001');
     state.countRequest('+34600000001');
     state.countRequest('+34600000002');
     state.addTwilio(twilioMessage('SM1', '+34600000001'));
     state.addTwilio(twilioMessage('SM2', '+15005550006', 'inbound'));
 
-    expect(state.stats()).toEqual({
+    const { requestTimes, ...counts } = state.stats();
+    expect(counts).toEqual({
       requests: { '+34600000001': 2, '+34600000002': 1 },
       created: { '+34600000001': 1 },
     });
+    expect(requestTimes).toHaveLength(3);
+    expect(Math.min(...requestTimes)).toBeGreaterThanOrEqual(before);
     expect(state.twilioMessages(ACCOUNT).map((m) => m.sid)).toEqual(['SM2', 'SM1']);
 
     state.reset();
-    expect(state.stats()).toEqual({ requests: {}, created: {} });
+    expect(state.stats()).toEqual({ requests: {}, created: {}, requestTimes: [] });
   });
 });

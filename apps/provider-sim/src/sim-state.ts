@@ -53,6 +53,8 @@ export class SimState {
   private readonly counters = new Map<string, number>();
   private readonly requestsByTo = new Map<string, number>();
   private readonly createdByTo = new Map<string, number>();
+  /** When each Messages create request arrived (ms since the epoch): pacing is checked on it. */
+  private readonly requestTimes: number[] = [];
 
   constructor(
     readonly seed: string,
@@ -73,6 +75,7 @@ export class SimState {
   /** One create request that reached the Messages API for `to` (whatever its outcome). */
   countRequest(to: string): void {
     this.requestsByTo.set(to, (this.requestsByTo.get(to) ?? 0) + 1);
+    this.requestTimes.push(Date.now());
   }
 
   addTwilio(message: SimTwilioMessage): void {
@@ -84,10 +87,15 @@ export class SimState {
   }
 
   /** Per `To`: create requests received and outbound messages created (Twilio only). */
-  stats(): { requests: Record<string, number>; created: Record<string, number> } {
+  stats(): {
+    requests: Record<string, number>;
+    created: Record<string, number>;
+    requestTimes: readonly number[];
+  } {
     return {
       requests: Object.fromEntries(this.requestsByTo),
       created: Object.fromEntries(this.createdByTo),
+      requestTimes: this.requestTimes,
     };
   }
 
@@ -123,6 +131,7 @@ export class SimState {
     this.counters.clear();
     this.requestsByTo.clear();
     this.createdByTo.clear();
+    this.requestTimes.length = 0;
     this.errorModes.clear();
     this.settings = this.initialSettings;
   }
