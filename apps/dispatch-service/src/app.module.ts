@@ -59,8 +59,8 @@ export class AppModule {
           publicBaseUrl: config.WEBHOOK_PUBLIC_BASE_URL,
           twilioAuthToken: config.TWILIO_AUTH_TOKEN,
           sendgridPublicKey: config.SENDGRID_WEBHOOK_PUBLIC_KEY,
+          // SendingModule is global: importing it here too would build a second dispatcher.
           sink: { useExisting: ProviderEventRecorder },
-          imports: [sending],
         }),
       ],
       providers: [{ provide: DispatchServiceConfig, useValue: config }],

@@ -105,4 +105,9 @@ export class SenderRateLimiter {
   tryTake(key: string): TakeResult {
     return this.buckets.get(key)?.bucket.tryTake() ?? { ok: true };
   }
+
+  /** Tokens the sender has now without taking any; Infinity when it is not limited. */
+  available(key: string): number {
+    return this.buckets.get(key)?.bucket.available() ?? Number.POSITIVE_INFINITY;
+  }
 }

@@ -40,6 +40,8 @@ export interface DispatcherSettings {
   addressIndexKey: Uint8Array;
   retryBaseMs: number;
   retryCapMs: number;
+  /** When a message held back for its sender's rate is looked at again. */
+  rateLimitRecheckMs: number;
 }
 
 export interface DispatcherDependencies {
@@ -87,6 +89,8 @@ export interface RoundReport {
  */
 export class Dispatcher {
   private readonly random: () => number;
+  /** Sends decided this round per sender, not yet past their token. */
+  private readonly reserved = new Map<string, number>();
   private readonly log: NonNullable<DispatcherDependencies['log']>;
 
   constructor(
@@ -110,6 +114,7 @@ export class Dispatcher {
   /** One round: settle interrupted attempts, then decide and send what is due. */
   async runOnce(): Promise<RoundReport> {
     const unsettled = await this.settleUnsettled();
+    this.reserved.clear();
     const jobs = await this.deps.dataSource.transaction((manager) => this.decideDue(manager));
     let sent = 0;
     await forEachLimited(jobs, this.settings.sendConcurrency, async (job) => {
@@ -177,14 +182,18 @@ export class Dispatcher {
         { code: 'sender.missing', detail: `The tenant has no ${message.channel} sender` },
       ]);
     }
-    const token = this.deps.limiter.tryTake(senderKey(message.channel, sender));
-    if (!token.ok) {
+    // Claim no more sends than the sender has tokens for; the token itself is taken right
+    // before the provider call, so the pace is kept at the provider, not at this decision.
+    const key = senderKey(message.channel, sender);
+    const reserved = this.reserved.get(key) ?? 0;
+    if (this.deps.limiter.available(key) - reserved < 1) {
       // Not an event: the debtor's story has not changed, the sender is just busy.
       this.deps.metrics?.decided('rate_limited');
-      message.dueAt = new Date(now.getTime() + token.waitMs);
+      message.dueAt = new Date(now.getTime() + this.settings.rateLimitRecheckMs);
       await this.deps.messages.saveState(manager, message);
       return undefined;
     }
+    this.reserved.set(key, reserved + 1);
     let rendered: { body: string; subject?: string };
     const attemptStartedAt = now;
     try {
@@ -300,6 +309,10 @@ export class Dispatcher {
 
   // ---- sending ----------------------------------------------------------------------------
 
+  private takeToken(key: string): Promise<void> {
+    return waitForToken(this.deps.limiter, key);
+  }
+
   /** Makes the recorded call and records its outcome; true when the provider took it. */
   private async send(job: SendJob): Promise<boolean> {
     const { message } = job;
@@ -354,6 +367,7 @@ export class Dispatcher {
       });
       return false;
     }
+    await this.takeToken(senderKey(message.channel, job.sender));
     const started = process.hrtime.bigint();
     const outcome = await this.deps.provider.send({
       dispatchId: message.dispatchId,
@@ -588,6 +602,15 @@ export class Dispatcher {
       case 'unsupported':
         return unknown();
     }
+  }
+}
+
+/** Waits for the sender's next token (short: the round claimed only what the bucket held). */
+async function waitForToken(limiter: SenderRateLimiter, key: string): Promise<void> {
+  for (;;) {
+    const token = limiter.tryTake(key);
+    if (token.ok) return;
+    await new Promise((resolve) => setTimeout(resolve, token.waitMs));
   }
 }
 

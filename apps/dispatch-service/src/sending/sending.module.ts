@@ -112,6 +112,7 @@ export class SendingModule {
     const addressIndexKey = parseAddressIndexKey(config.ADDRESS_INDEX_KEY);
     return {
       module: SendingModule,
+      global: true,
       providers: [
         { provide: DISPATCH_TENANTS, useValue: tenants },
         { provide: DISPATCH_CLOCK, useValue: clock },
@@ -184,6 +185,7 @@ export class SendingModule {
                 addressIndexKey,
                 retryBaseMs: config.DISPATCH_RETRY_BASE_MS,
                 retryCapMs: config.DISPATCH_RETRY_CAP_MS,
+                rateLimitRecheckMs: config.DISPATCH_POLL_INTERVAL_MS,
               },
             );
           },
