@@ -153,6 +153,9 @@ it('SIGKILLed during a burst of 2,000 commands and restarted: each sent at most 
     expect(new Set(rows.map((row) => row.dispatch_id))).toEqual(
       new Set(commands.map((c) => c.dispatchId)),
     );
+    // Leave the consumer groups cleanly: a dead member would stall the next test's rebalance.
+    await stopGracefully(dispatch);
+    dispatch = undefined;
   } finally {
     killServiceProcess(dispatch);
   }

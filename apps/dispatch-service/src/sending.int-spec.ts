@@ -232,3 +232,30 @@ it('blocks a command queued before a hold was placed', async () => {
   });
   expect(await simMessages(debtor.phone)).toHaveLength(0);
 });
+
+it('forgets an erased debtor: no reply index entry, and a new command is cancelled', async () => {
+  setClock('2026-12-05T12:00:00Z');
+  const debtor = debtors[0]!; // messaged by the first test, so the reply index knows the phone
+  const indexed = async () =>
+    (await dispatch.dataSource.query(
+      `SELECT 1 FROM "${dispatch.config.DATABASE_SCHEMA}"."address_index" WHERE "tenant_id" = $1 AND "debtor_id" = $2`,
+      [platform.tenant, debtor.debtorId],
+    )) as unknown[];
+  expect(await indexed()).toHaveLength(1);
+
+  const officer = await platform.mint({ roles: ['privacy-officer'], tenant: platform.tenant });
+  const erased = await fetch(`${platform.caseServiceUrl}/v1/debtors/${debtor.debtorId}/erasure`, {
+    method: 'POST',
+    headers: platform.auth(officer),
+  });
+  expect(erased.status).toBe(200);
+  await eventually(async () => expect(await indexed()).toHaveLength(0));
+
+  const sms = command(debtor, ContactChannel.SMS);
+  await platform.sendCommands([sms], dispatchV1.SendMessageSchema);
+  await eventually(async () => {
+    const cancelled = (await eventsFor(sms.dispatchId)).find((e) => e.type === 'MessageCancelled');
+    expect(cancelled?.message['reason']).toBe('debtor_erased');
+  });
+  expect(await simMessages(debtor.phone)).toHaveLength(1); // only the first test's message
+});

@@ -2,7 +2,11 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { provideEventConsumer } from '@clement/messaging/nest';
 import type { DispatchServiceConfig } from '../config';
 import { CaseEventsConsumer } from './case-events.consumer';
-import { ContactProjection } from './contact-projection';
+import {
+  ContactProjection,
+  DEBTOR_ERASURE_HOOK,
+  type DebtorErasureHook,
+} from './contact-projection';
 import { ContactProjectionRepository } from './contact-projection.repository';
 
 export const CASE_EVENTS_GROUP = 'dispatch-service.case-events';
@@ -24,9 +28,9 @@ export class ContactProjectionModule {
         },
         {
           provide: ContactProjection,
-          inject: [ContactProjectionRepository],
-          useFactory: (repository: ContactProjectionRepository) =>
-            new ContactProjection(repository),
+          inject: [ContactProjectionRepository, { token: DEBTOR_ERASURE_HOOK, optional: true }],
+          useFactory: (repository: ContactProjectionRepository, onErased?: DebtorErasureHook) =>
+            new ContactProjection(repository, onErased),
         },
         {
           provide: CaseEventsConsumer,

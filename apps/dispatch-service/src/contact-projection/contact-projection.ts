@@ -9,6 +9,17 @@ import type {
 } from './domain/debtor-projection';
 
 /** What the projection needs from its storage (ContactProjectionRepository in production). */
+
+/** What else must forget an erased debtor, in the erasure's transaction. */
+export type DebtorErasureHook = (
+  db: SqlRunner,
+  scope: TenantScope,
+  debtorId: string,
+) => Promise<void>;
+
+/** Nest token of the DebtorErasureHook (provided by the sending module). */
+export const DEBTOR_ERASURE_HOOK = Symbol('DEBTOR_ERASURE_HOOK');
+
 export type ContactProjectionStore = Pick<
   ContactProjectionRepository,
   | 'debtor'
@@ -32,7 +43,14 @@ export type ChangeOutcome = 'applied' | 'ignored';
  * an event twice leaves the same rows.
  */
 export class ContactProjection {
-  constructor(private readonly store: ContactProjectionStore) {}
+  /**
+   * @param onErased runs in the same transaction when a debtor is erased, for what other parts
+   *   of dispatch keep about them (the reply address index, cached addresses).
+   */
+  constructor(
+    private readonly store: ContactProjectionStore,
+    private readonly onErased: DebtorErasureHook = async () => undefined,
+  ) {}
 
   /** The complete set replaces the previous one; nothing is kept for an erased debtor. */
   async contactPointsChanged(
@@ -110,6 +128,7 @@ export class ContactProjection {
   ): Promise<ChangeOutcome> {
     await this.store.deleteContactPoints(db, scope, erased.debtorId);
     await this.store.markErased(db, scope, erased.debtorId, erased.erasedAt);
+    await this.onErased(db, scope, erased.debtorId);
     return 'applied';
   }
 

@@ -433,6 +433,17 @@ export class Dispatcher {
             );
             return [];
           case 'ambiguous':
+            if (current.status !== 'sending') {
+              // A status callback reported it meanwhile, so the provider has it: nothing to
+              // reconcile, but the callback could not index the address replies are matched by.
+              return this.deps.outcomes.markSent(
+                manager,
+                current,
+                current.providerMessageId ?? '',
+                address,
+                now,
+              );
+            }
             current.status = 'reconciling';
             current.outcomeCode = outcome.code;
             current.dueAt = new Date(now.getTime() + this.settings.reconcileDelayMs);
@@ -467,7 +478,9 @@ export class Dispatcher {
           }
         }
       },
-      outcome.kind === 'accepted',
+      // An ambiguous answer may come after the message was reported too (Twilio took it, then
+      // the connection hung).
+      outcome.kind === 'accepted' || outcome.kind === 'ambiguous',
     );
   }
 

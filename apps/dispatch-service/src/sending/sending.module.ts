@@ -13,6 +13,10 @@ import { metricsMeter } from '@clement/observability';
 import { DataSource } from 'typeorm';
 import { bearerTokenSource, CaseServiceAddressResolver } from '../addresses';
 import type { DispatchServiceConfig } from '../config';
+import {
+  DEBTOR_ERASURE_HOOK,
+  type DebtorErasureHook,
+} from '../contact-projection/contact-projection';
 import { ContactProjectionRepository } from '../contact-projection/contact-projection.repository';
 import { parseAddressIndexKey } from '../inbound/domain';
 import { parsePortalLinkKeys, PortalLinkSigner } from '../portal-links';
@@ -129,6 +133,34 @@ export class SendingModule {
             new MessageOutcomes(messages, addressIndexKey),
         },
         {
+          provide: CaseServiceAddressResolver,
+          useFactory: () =>
+            new CaseServiceAddressResolver({
+              baseUrl: config.CASE_SERVICE_URL,
+              token: bearerTokenSource({
+                ...(config.CASE_SERVICE_TOKEN ? { token: config.CASE_SERVICE_TOKEN } : {}),
+                ...(config.CASE_SERVICE_TOKEN_FILE
+                  ? { tokenFile: config.CASE_SERVICE_TOKEN_FILE }
+                  : {}),
+              }),
+              timeoutMs: config.PROVIDER_TIMEOUT_MS,
+            }),
+        },
+        {
+          // An erased debtor's reply index entries and cached addresses go with the erasure.
+          provide: DEBTOR_ERASURE_HOOK,
+          inject: [MessagesRepository, CaseServiceAddressResolver],
+          useFactory:
+            (
+              messages: MessagesRepository,
+              addresses: CaseServiceAddressResolver,
+            ): DebtorErasureHook =>
+            async (db, scope, debtorId) => {
+              await messages.forgetDebtorAddresses(db, scope, debtorId);
+              addresses.forgetDebtor(scope.tenantId, debtorId);
+            },
+        },
+        {
           provide: Dispatcher,
           inject: [
             DataSource,
@@ -136,6 +168,7 @@ export class SendingModule {
             ContactProjectionRepository,
             Outbox,
             MessageOutcomes,
+            CaseServiceAddressResolver,
           ],
           useFactory: (
             dataSource: DataSource,
@@ -143,6 +176,7 @@ export class SendingModule {
             projection: ContactProjectionRepository,
             outbox: Outbox,
             outcomes: MessageOutcomes,
+            addresses: CaseServiceAddressResolver,
           ) => {
             const logger = new Logger('Dispatcher');
             return new Dispatcher(
@@ -158,16 +192,7 @@ export class SendingModule {
                   baseUrl: config.PORTAL_BASE_URL.replace(/\/+$/, ''),
                   keys: parsePortalLinkKeys(config.PORTAL_LINK_KEYS),
                 }),
-                addresses: new CaseServiceAddressResolver({
-                  baseUrl: config.CASE_SERVICE_URL,
-                  token: bearerTokenSource({
-                    ...(config.CASE_SERVICE_TOKEN ? { token: config.CASE_SERVICE_TOKEN } : {}),
-                    ...(config.CASE_SERVICE_TOKEN_FILE
-                      ? { tokenFile: config.CASE_SERVICE_TOKEN_FILE }
-                      : {}),
-                  }),
-                  timeoutMs: config.PROVIDER_TIMEOUT_MS,
-                }),
+                addresses,
                 provider: overrides.provider ?? providerGatewayFor(config),
                 limiter: new SenderRateLimiter({ now: () => clock().getTime() }),
                 clock,
@@ -235,6 +260,7 @@ export class SendingModule {
         }),
       ],
       exports: [
+        DEBTOR_ERASURE_HOOK,
         Dispatcher,
         DispatchLoop,
         ProviderEventRecorder,

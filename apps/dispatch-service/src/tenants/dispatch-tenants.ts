@@ -79,12 +79,22 @@ export function parseDispatchTenants(document: unknown): ReadonlyMap<string, Dis
     const brand = settings['brand'];
     if (typeof brand !== 'string' || brand.trim() === '') problems.push(`${at('brand')}: required`);
     const jurisdiction = settings['jurisdiction'];
-    const policy =
-      typeof jurisdiction === 'string'
-        ? policyFor(jurisdiction, settings['policy'] as PolicyOverride | undefined)
-        : undefined;
+    const override = settings['policy'];
+    let policy: ContactPolicy | undefined;
+    if (override !== undefined && objectOrUndefined(override) === undefined) {
+      problems.push(`${at('policy')}: must be an object`);
+    } else if (typeof jurisdiction === 'string') {
+      try {
+        policy = policyFor(jurisdiction, override as PolicyOverride | undefined);
+      } catch {
+        // e.g. frequencyCaps not a list: merging it fails before it can be validated.
+        problems.push(`${at('policy')}: malformed override`);
+      }
+    }
     if (!policy) {
-      problems.push(`${at('jurisdiction')}: must be one of US_REG_F, UK_FCA, EU_ES`);
+      if (typeof jurisdiction !== 'string' || !policyFor(jurisdiction)) {
+        problems.push(`${at('jurisdiction')}: must be one of US_REG_F, UK_FCA, EU_ES`);
+      }
     } else {
       problems.push(...validatePolicy(policy).map((problem) => `${at('policy')}: ${problem}`));
     }

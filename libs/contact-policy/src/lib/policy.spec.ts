@@ -77,6 +77,19 @@ describe('mergePolicy', () => {
       'vulnerability.capMultiplier must be in (0, 1]',
     ]);
   });
+
+  it('validatePolicy checks the lists a configuration file may get wrong', () => {
+    const broken = mergePolicy(UK_FCA, {
+      frequencyCaps: [{ id: 'x', channels: ['fax'] as never, max: 1, windowDays: 1 }],
+      holds: { dispute: { allowedPurposes: ['gossip'] as never } },
+      workplaceAllowed: 'email' as never,
+    });
+    expect(validatePolicy(broken)).toEqual([
+      "cap x: channels must be 'all' or a list of channels",
+      'holds.dispute.allowedPurposes must be a list of purposes',
+      'workplaceAllowed must be a list of channels',
+    ]);
+  });
 });
 
 describe('policyLoosenings', () => {

@@ -12,6 +12,7 @@ import {
   type VulnerabilityCategory,
   CHANNELS,
   HOLD_KINDS,
+  PURPOSES,
 } from './types';
 
 /** At most `max` attempts on `channels` in any rolling window of `windowDays` days. */
@@ -250,18 +251,55 @@ export function validatePolicy(policy: ContactPolicy): string[] {
     if (!isValidTimeZone(zone)) problems.push(`fallback time zone ${zone} is unknown`);
   }
   if (!(policy.maxDeferDays > 0)) problems.push('maxDeferDays must be positive');
-  for (const cap of [...policy.frequencyCaps, ...policy.vulnerability.extraCaps]) {
-    if (!Number.isInteger(cap.max) || cap.max < 0) problems.push(`cap ${cap.id}: bad max`);
-    if (!(cap.windowDays > 0)) problems.push(`cap ${cap.id}: bad windowDays`);
+  // Policies come from configuration files too: every list is checked to be a list of known
+  // values, so a typo stops the service at boot instead of failing each decision later.
+  if (!Array.isArray(policy.frequencyCaps) || !Array.isArray(policy.vulnerability.extraCaps)) {
+    problems.push('frequencyCaps and vulnerability.extraCaps must be lists');
+    return problems;
   }
-  for (const rule of policy.conversationRules) {
-    if (!(rule.quietDays > 0)) problems.push(`rule ${rule.id}: bad quietDays`);
+  for (const cap of [...policy.frequencyCaps, ...policy.vulnerability.extraCaps]) {
+    if (typeof cap?.id !== 'string') problems.push('a cap has no id');
+    if (cap?.channels !== 'all' && !isListOf(cap?.channels, CHANNELS)) {
+      problems.push(`cap ${cap?.id}: channels must be 'all' or a list of channels`);
+    }
+    if (!Number.isInteger(cap?.max) || cap.max < 0) problems.push(`cap ${cap?.id}: bad max`);
+    if (!(cap?.windowDays > 0)) problems.push(`cap ${cap?.id}: bad windowDays`);
+  }
+  for (const rule of Array.isArray(policy.conversationRules) ? policy.conversationRules : [null]) {
+    if (
+      !rule ||
+      !isListOf(rule.channels, CHANNELS) ||
+      !isListOf(rule.conversationChannels, CHANNELS)
+    ) {
+      problems.push(`conversation rule ${rule?.id}: channels must be lists of channels`);
+    } else if (!(rule.quietDays > 0)) problems.push(`rule ${rule.id}: bad quietDays`);
   }
   for (const kind of HOLD_KINDS) {
     if (!policy.holds[kind]) problems.push(`holds.${kind} is missing`);
+    else if (!isListOf(policy.holds[kind].allowedPurposes, PURPOSES)) {
+      problems.push(`holds.${kind}.allowedPurposes must be a list of purposes`);
+    }
+  }
+  if (!isListOf(policy.vulnerability.blockedPurposes, PURPOSES)) {
+    problems.push('vulnerability.blockedPurposes must be a list of purposes');
+  }
+  for (const [category, rule] of Object.entries(policy.vulnerability.byCategory ?? {})) {
+    if (rule?.blockedPurposes !== undefined && !isListOf(rule.blockedPurposes, PURPOSES)) {
+      problems.push(`vulnerability.byCategory.${category}.blockedPurposes must be a list`);
+    }
+    if (rule?.blockedChannels !== undefined && !isListOf(rule.blockedChannels, CHANNELS)) {
+      problems.push(`vulnerability.byCategory.${category}.blockedChannels must be a list`);
+    }
+  }
+  for (const field of ['consentRequired', 'workplaceAllowed'] as const) {
+    if (!isListOf(policy[field], CHANNELS)) problems.push(`${field} must be a list of channels`);
   }
   const m = policy.vulnerability.capMultiplier;
   if (!(m > 0 && m <= 1)) problems.push('vulnerability.capMultiplier must be in (0, 1]');
   if (!(policy.whatsapp.freeFormWindowHours >= 0)) problems.push('whatsapp window is negative');
   return problems;
+}
+
+function isListOf(value: unknown, allowed: readonly string[]): boolean {
+  return Array.isArray(value) && value.every((item) => allowed.includes(item as string));
 }
