@@ -208,9 +208,12 @@ it('sends everything exactly once through a 429 storm without exceeding the conf
       busiest = Math.max(busiest, end - start + 1);
     }
     expect(busiest).toBeLessThanOrEqual(rate + burst + 1);
-    // Over the whole storm: at most burst + rate × span requests (same one request of slack).
-    const spanSeconds = (sorted.at(-1)! - sorted[0]!) / 1_000;
-    expect(sorted.length).toBeLessThanOrEqual(burst + rate * spanSeconds + 1);
+    // Sustained, after the initial burst: the gaps between requests add up to at least one
+    // token interval each (one request of slack again). The very first SDK call is slower than
+    // the rest, which is why the burst is left out rather than the span measured from it.
+    const steady = sorted.slice(burst);
+    const steadySeconds = (steady.at(-1)! - steady[0]!) / 1_000;
+    expect(steady.length - 1).toBeLessThanOrEqual(rate * steadySeconds + 1);
   } finally {
     await stopGracefully(dispatch);
   }

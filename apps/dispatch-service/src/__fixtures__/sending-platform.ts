@@ -16,6 +16,7 @@ import {
   decodeRecord,
   envelopeToHeaders,
   type KafkaPort,
+  type OutgoingRecord,
   provisionTopics,
   readTopicToEnd,
 } from '@clement/messaging';
@@ -331,6 +332,42 @@ export class SendingPlatform {
       for (let i = 0; i < records.length; i += 500) {
         await producer.send(records.slice(i, i + 500));
       }
+    } finally {
+      await producer.disconnect();
+    }
+  }
+
+  /** Any dispatch command (e.g. CancelMessage), keyed `<tenant>:<debtorId>` as the topic asks. */
+  async publishCommand<S extends DescMessage>(
+    schema: S,
+    debtorId: string,
+    init: MessageInitShape<S>,
+  ): Promise<void> {
+    await this.publish([
+      this.record(
+        topicCatalogue.dispatchCommands.name,
+        schema,
+        `${this.tenant}:${debtorId}`,
+        init,
+        '/clement/strategy-service',
+      ),
+    ]);
+  }
+
+  /** A CRM event (e.g. PaymentReported), keyed `<tenant>:<creditor debtor id>` like placeDebtors. */
+  async publishCrm<S extends DescMessage>(
+    schema: S,
+    partitionKey: string,
+    init: MessageInitShape<S>,
+  ): Promise<void> {
+    await this.publish([this.crmRecord(schema, partitionKey, init)]);
+  }
+
+  private async publish(records: readonly OutgoingRecord[]): Promise<void> {
+    const producer = this.kafka.producer();
+    await producer.connect();
+    try {
+      await producer.send(records);
     } finally {
       await producer.disconnect();
     }

@@ -233,60 +233,92 @@ export class ContactProjectionRepository {
     scope: TenantScope,
     caseId: string,
   ): Promise<CaseStateRecord | undefined> {
-    const [row] = rowsOf<CaseStateRow>(
+    return (await this.caseStates(db, scope, [caseId])).get(caseId);
+  }
+
+  /** Several cases in one statement (the dispatcher decides a batch at a time). */
+  async caseStates(
+    db: SqlRunner,
+    scope: TenantScope,
+    caseIds: readonly string[],
+  ): Promise<Map<string, CaseStateRecord>> {
+    const rows = rowsOf<CaseStateRow>(
       await db.query(
         `SELECT "case_id", "debtor_id", "status", "last_payment_at" FROM "${this.s}"."case_states"
-          WHERE "tenant_id" = $1 AND "case_id" = $2`,
-        [scope.tenantId, caseId],
+          WHERE "tenant_id" = $1 AND "case_id" = ANY($2::text[])`,
+        [scope.tenantId, [...new Set(caseIds)]],
       ),
     );
-    if (!row) return undefined;
-    return {
-      caseId: row.case_id,
-      debtorId: row.debtor_id,
-      ...(row.status ? { status: row.status } : {}),
-      ...(row.last_payment_at ? { lastPaymentAt: row.last_payment_at } : {}),
-    };
+    return new Map(
+      rows.map((row) => [
+        row.case_id,
+        {
+          caseId: row.case_id,
+          debtorId: row.debtor_id,
+          ...(row.status ? { status: row.status } : {}),
+          ...(row.last_payment_at ? { lastPaymentAt: row.last_payment_at } : {}),
+        },
+      ]),
+    );
   }
 
   async projection(db: SqlRunner, scope: TenantScope, debtorId: string): Promise<DebtorProjection> {
-    const params = [scope.tenantId, debtorId];
-    const [debtor] = rowsOf<DebtorContactRow>(
+    const projections = await this.projections(db, scope, [debtorId]);
+    return projections.get(debtorId) ?? emptyProjection(debtorId);
+  }
+
+  /** Several debtors' projections in four statements; a debtor never seen gets an empty one. */
+  async projections(
+    db: SqlRunner,
+    scope: TenantScope,
+    debtorIds: readonly string[],
+  ): Promise<Map<string, DebtorProjection>> {
+    const ids = [...new Set(debtorIds)];
+    const params = [scope.tenantId, ids];
+    const debtors = rowsOf<DebtorContactRow & { debtor_id: string }>(
       await db.query(
-        `SELECT "preferred_language", "erased_at" FROM "${this.s}"."debtor_contacts"
-          WHERE "tenant_id" = $1 AND "debtor_id" = $2`,
+        `SELECT "debtor_id", "preferred_language", "erased_at" FROM "${this.s}"."debtor_contacts"
+          WHERE "tenant_id" = $1 AND "debtor_id" = ANY($2::text[])`,
         params,
       ),
     );
-    const points = rowsOf<ContactPointRow>(
+    const points = rowsOf<ContactPointRow & { debtor_id: string }>(
       await db.query(
-        `SELECT "contact_point_id", "kind", "value", "consents", "time_zone", "preferred"
+        `SELECT "debtor_id", "contact_point_id", "kind", "value", "consents", "time_zone", "preferred"
            FROM "${this.s}"."contact_points"
-          WHERE "tenant_id" = $1 AND "debtor_id" = $2 ORDER BY "contact_point_id"`,
+          WHERE "tenant_id" = $1 AND "debtor_id" = ANY($2::text[]) ORDER BY "contact_point_id"`,
         params,
       ),
     );
-    const holds = rowsOf<HoldRow>(
+    const holds = rowsOf<HoldRow & { debtor_id: string }>(
       await db.query(
-        `SELECT "hold_id", "case_id", "kind", "starts_at", "ends_at", "lifted_at"
+        `SELECT "debtor_id", "hold_id", "case_id", "kind", "starts_at", "ends_at", "lifted_at"
            FROM "${this.s}"."debtor_holds"
-          WHERE "tenant_id" = $1 AND "debtor_id" = $2 ORDER BY "hold_id"`,
+          WHERE "tenant_id" = $1 AND "debtor_id" = ANY($2::text[]) ORDER BY "hold_id"`,
         params,
       ),
     );
-    const [vulnerability] = rowsOf<{ categories: string[]; review_date: string | null }>(
+    const vulnerabilities = rowsOf<{
+      debtor_id: string;
+      categories: string[];
+      review_date: string | null;
+    }>(
       await db.query(
-        `SELECT "categories", to_char("review_date", 'YYYY-MM-DD') AS "review_date"
+        `SELECT "debtor_id", "categories", to_char("review_date", 'YYYY-MM-DD') AS "review_date"
            FROM "${this.s}"."debtor_vulnerability"
-          WHERE "tenant_id" = $1 AND "debtor_id" = $2`,
+          WHERE "tenant_id" = $1 AND "debtor_id" = ANY($2::text[])`,
         params,
       ),
     );
-    return {
-      debtorId,
-      ...(debtor?.preferred_language ? { preferredLanguage: debtor.preferred_language } : {}),
-      ...(debtor?.erased_at ? { erasedAt: debtor.erased_at } : {}),
-      contactPoints: points.map((row) => ({
+    const projections = new Map(ids.map((id) => [id, emptyProjection(id)]));
+    for (const debtor of debtors) {
+      const projection = projections.get(debtor.debtor_id);
+      if (!projection) continue;
+      if (debtor.preferred_language) projection.preferredLanguage = debtor.preferred_language;
+      if (debtor.erased_at) projection.erasedAt = debtor.erased_at;
+    }
+    for (const row of points) {
+      projections.get(row.debtor_id)?.contactPoints.push({
         contactPointId: row.contact_point_id,
         kind: row.kind,
         value: new Uint8Array(row.value),
@@ -297,19 +329,30 @@ export class ContactProjectionRepository {
         })),
         ...(row.time_zone ? { timeZone: row.time_zone } : {}),
         preferred: row.preferred,
-      })),
-      holds: holds.map((row) => ({
+      });
+    }
+    for (const row of holds) {
+      projections.get(row.debtor_id)?.holds.push({
         holdId: row.hold_id,
         caseId: row.case_id,
         ...(row.kind ? { kind: row.kind } : {}),
         ...(row.starts_at ? { startsAt: row.starts_at } : {}),
         ...(row.ends_at ? { endsAt: row.ends_at } : {}),
         ...(row.lifted_at ? { liftedAt: row.lifted_at } : {}),
-      })),
-      vulnerability: {
-        categories: (vulnerability?.categories ?? []) as VulnerabilityRecord['categories'],
-        ...(vulnerability?.review_date ? { reviewDate: vulnerability.review_date } : {}),
-      },
-    };
+      });
+    }
+    for (const row of vulnerabilities) {
+      const projection = projections.get(row.debtor_id);
+      if (!projection) continue;
+      projection.vulnerability = {
+        categories: row.categories as VulnerabilityRecord['categories'],
+        ...(row.review_date ? { reviewDate: row.review_date } : {}),
+      };
+    }
+    return projections;
   }
+}
+
+function emptyProjection(debtorId: string): DebtorProjection {
+  return { debtorId, contactPoints: [], holds: [], vulnerability: { categories: [] } };
 }

@@ -200,9 +200,7 @@ export class ProviderEventRecorder implements ProviderEventSink {
     const events: PendingEvent[] = [];
     if (message.sentAt === undefined) {
       // The report came before the send's answer was recorded, or settles an unknown outcome.
-      events.push(
-        ...(await this.deps.outcomes.markSent(manager, message, providerMessageId, undefined, now)),
-      );
+      events.push(...(await this.deps.outcomes.markSent(manager, message, providerMessageId, now)));
     }
     if (advances(message.status, next)) {
       message.status = next;

@@ -1,8 +1,13 @@
+import type { ContactAttempt, OptEvent } from '@clement/contact-policy';
 import { dispatchV1 } from '@clement/contracts';
 import type { Outbox, PendingEvent } from '@clement/messaging';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type AddressLookup, type AddressResolver } from '../addresses';
 import type { ContactProjectionRepository } from '../contact-projection/contact-projection.repository';
+import type {
+  CaseStateRecord,
+  DebtorProjection,
+} from '../contact-projection/domain/debtor-projection';
 import type { PortalLinkSigner } from '../portal-links';
 import {
   type ProviderGateway,
@@ -40,8 +45,11 @@ export interface DispatcherSettings {
   addressIndexKey: Uint8Array;
   retryBaseMs: number;
   retryCapMs: number;
-  /** When a message held back for its sender's rate is looked at again. */
-  rateLimitRecheckMs: number;
+  /**
+   * How far ahead a round takes on rate-limited sends: those whose token comes within this
+   * horizon are sent by the round (waiting for their token); later ones are due when theirs is.
+   */
+  roundHorizonMs: number;
 }
 
 export interface DispatcherDependencies {
@@ -89,8 +97,8 @@ export interface RoundReport {
  */
 export class Dispatcher {
   private readonly random: () => number;
-  /** Sends decided this round per sender, not yet past their token. */
-  private readonly reserved = new Map<string, number>();
+  /** Configured rates per sender key (the limiter's buckets hold the tokens). */
+  private readonly rates = new Map<string, number>();
   private readonly log: NonNullable<DispatcherDependencies['log']>;
 
   constructor(
@@ -101,8 +109,10 @@ export class Dispatcher {
     this.log = deps.log ?? (() => undefined);
     for (const tenant of deps.tenants.values()) {
       for (const [channel, sender] of Object.entries(tenant.senders)) {
+        const key = senderKey(channel as MessageRecord['channel'], sender);
+        if (sender.ratePerSecond) this.rates.set(key, sender.ratePerSecond);
         deps.limiter.configure(
-          senderKey(channel as MessageRecord['channel'], sender),
+          key,
           sender.ratePerSecond
             ? { ratePerSecond: sender.ratePerSecond, burst: sender.burst ?? sender.ratePerSecond }
             : undefined,
@@ -114,7 +124,6 @@ export class Dispatcher {
   /** One round: settle interrupted attempts, then decide and send what is due. */
   async runOnce(): Promise<RoundReport> {
     const unsettled = await this.settleUnsettled();
-    this.reserved.clear();
     const jobs = await this.deps.dataSource.transaction((manager) => this.decideDue(manager));
     let sent = 0;
     await forEachLimited(jobs, this.settings.sendConcurrency, async (job) => {
@@ -128,72 +137,119 @@ export class Dispatcher {
   private async decideDue(manager: EntityManager): Promise<SendJob[] & { claimed: number }> {
     const now = this.deps.clock();
     const due = await this.deps.messages.claimDue(manager, now, this.settings.batchSize);
-    const jobs: SendJob[] = [];
-    // One debtor at a time across instances: caps count the attempts decided just before.
-    const debtors = [...new Set(due.map((m) => `${m.tenantId}:${m.debtorId}`))].sort();
-    for (const key of debtors) {
-      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [key]);
-    }
+    if (due.length === 0) return Object.assign([], { claimed: 0 });
+    // One debtor at a time across instances (caps count the attempt decided just before),
+    // taken in one sorted pass so two instances cannot deadlock on each other's debtors.
+    await manager.query(
+      `SELECT pg_advisory_xact_lock(hashtext(k))
+         FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS sorted`,
+      [[...new Set(due.map((m) => `${m.tenantId}:${m.debtorId}`))]],
+    );
+    const contexts = await this.loadContexts(manager, due, now);
     const events: PendingEvent[] = [];
+    const jobs: SendJob[] = [];
+    const budgets = new RoundBudgets(this.deps.limiter, this.rates, this.settings.roundHorizonMs);
     for (const message of due) {
-      const job = await this.decideOne(manager, message, now, events);
+      const context = contexts.get(`${message.tenantId}:${message.debtorId}`);
+      if (!context) throw new Error('every claimed message has a context');
+      const job = this.decideOne(message, context, now, events, budgets);
       if (job) jobs.push(job);
     }
+    await this.deps.messages.saveStates(manager, due);
     await this.deps.outbox.appendAll(manager, events);
     return Object.assign(jobs, { claimed: due.length });
   }
 
-  private async decideOne(
+  /** What the policy needs about each claimed message's debtor, loaded set-wise per tenant. */
+  private async loadContexts(
     manager: EntityManager,
+    due: readonly MessageRecord[],
+    now: Date,
+  ): Promise<Map<string, DebtorContext>> {
+    const contexts = new Map<string, DebtorContext>();
+    const byTenant = new Map<string, MessageRecord[]>();
+    for (const message of due) {
+      byTenant.set(message.tenantId, [...(byTenant.get(message.tenantId) ?? []), message]);
+    }
+    for (const [tenantId, messages] of byTenant) {
+      const scope = TenantScope.of(tenantId);
+      const debtorIds = [...new Set(messages.map((m) => m.debtorId))];
+      const projections = await this.deps.projection.projections(manager, scope, debtorIds);
+      const caseStates = await this.deps.projection.caseStates(
+        manager,
+        scope,
+        messages.map((m) => m.caseId),
+      );
+      const attempts = await this.deps.messages.attemptsOfMany(manager, scope, debtorIds, now);
+      const optEvents = await this.deps.messages.optEventsOfMany(manager, scope, debtorIds);
+      const whatsApp = await this.deps.messages.lastInboundAtMany(
+        manager,
+        scope,
+        debtorIds,
+        'whatsapp',
+      );
+      for (const debtorId of debtorIds) {
+        const projection = projections.get(debtorId);
+        const lastInboundWhatsAppAt = whatsApp.get(debtorId);
+        contexts.set(`${tenantId}:${debtorId}`, {
+          scope,
+          projection:
+            projection && (projection.contactPoints.length > 0 || projection.erasedAt)
+              ? projection
+              : undefined,
+          preferredLanguage: projection?.preferredLanguage,
+          caseStates,
+          attempts: attempts.get(debtorId) ?? [],
+          optEvents: optEvents.get(debtorId) ?? [],
+          ...(lastInboundWhatsAppAt ? { lastInboundWhatsAppAt } : {}),
+        });
+      }
+    }
+    return contexts;
+  }
+
+  /** Decides one message, changing it in place; the caller saves the batch. */
+  private decideOne(
     message: MessageRecord,
+    context: DebtorContext,
     now: Date,
     events: PendingEvent[],
-  ): Promise<SendJob | undefined> {
-    const scope = TenantScope.of(message.tenantId);
+    budgets: RoundBudgets,
+  ): SendJob | undefined {
     const tenant = this.deps.tenants.get(message.tenantId);
-    const [projection, caseState, attempts, optEvents, lastInboundWhatsAppAt] = [
-      await this.deps.projection.projection(manager, scope, message.debtorId),
-      await this.deps.projection.caseState(manager, scope, message.caseId),
-      await this.deps.messages.attemptsOf(manager, scope, message.debtorId, now),
-      await this.deps.messages.optEventsOf(manager, scope, message.debtorId),
-      await this.deps.messages.lastInboundAt(manager, scope, message.debtorId, 'whatsapp'),
-    ];
     const decision = decideSend(message, {
       now,
       tenant,
-      projection:
-        projection.contactPoints.length > 0 || projection.erasedAt ? projection : undefined,
-      caseState,
-      history: { attempts, conversations: [] },
-      optEvents,
-      ...(lastInboundWhatsAppAt ? { lastInboundWhatsAppAt } : {}),
+      projection: context.projection,
+      caseState: context.caseStates.get(message.caseId),
+      history: { attempts: context.attempts, conversations: [] },
+      optEvents: context.optEvents,
+      ...(context.lastInboundWhatsAppAt
+        ? { lastInboundWhatsAppAt: context.lastInboundWhatsAppAt }
+        : {}),
     });
-    const subject = subjectOf(message, scope);
+    const subject = subjectOf(message, context.scope);
     if (decision.kind !== 'send') {
       this.deps.metrics?.decided(decision.kind);
       this.applyNonSend(message, decision, now, subject, events);
-      await this.deps.messages.saveState(manager, message);
       return undefined;
     }
     const sender = tenant?.senders[message.channel];
     if (!tenant) throw new Error('decideSend sends only for known tenants');
     if (!sender) {
-      return this.block(manager, message, events, subject, [
+      return this.block(message, events, subject, [
         { code: 'sender.missing', detail: `The tenant has no ${message.channel} sender` },
       ]);
     }
-    // Claim no more sends than the sender has tokens for; the token itself is taken right
-    // before the provider call, so the pace is kept at the provider, not at this decision.
-    const key = senderKey(message.channel, sender);
-    const reserved = this.reserved.get(key) ?? 0;
-    if (this.deps.limiter.available(key) - reserved < 1) {
+    // Take on no more sends than the sender's bucket lets out within this round; the token
+    // itself is taken right before the provider call, so the pace is kept at the provider.
+    const wait = budgets.reserve(senderKey(message.channel, sender));
+    if (wait !== undefined) {
       // Not an event: the debtor's story has not changed, the sender is just busy.
       this.deps.metrics?.decided('rate_limited');
-      message.dueAt = new Date(now.getTime() + this.settings.rateLimitRecheckMs);
-      await this.deps.messages.saveState(manager, message);
+      message.dueAt = new Date(now.getTime() + wait);
       return undefined;
     }
-    this.reserved.set(key, reserved + 1);
     let rendered: { body: string; subject?: string };
     const attemptStartedAt = now;
     try {
@@ -209,13 +265,13 @@ export class Dispatcher {
         tenantBrand: tenant.brand,
         templateKey: message.templateKey,
         channel: message.channel,
-        locale: projection.preferredLanguage ?? '',
+        locale: context.preferredLanguage ?? '',
         tone: message.tone,
         portalLink: link.url,
       });
     } catch (error: unknown) {
       if (!(error instanceof TemplateError)) throw error;
-      return this.block(manager, message, events, subject, [
+      return this.block(message, events, subject, [
         { code: `template.${error.code}`, detail: error.message },
       ]);
     }
@@ -230,7 +286,10 @@ export class Dispatcher {
     message.attemptStartedAt = attemptStartedAt;
     message.leaseUntil = new Date(now.getTime() + this.settings.leaseMs);
     delete message.dueAt;
-    await this.deps.messages.saveState(manager, message);
+    if (message.origin === 'command') {
+      // Later messages of this batch for the same debtor count this one against the caps.
+      context.attempts.push({ channel: message.channel, at: now, outcome: 'sent' });
+    }
     return {
       message: { ...message },
       sender,
@@ -294,16 +353,14 @@ export class Dispatcher {
     }
   }
 
-  private async block(
-    manager: EntityManager,
+  private block(
     message: MessageRecord,
     events: PendingEvent[],
     subject: ReturnType<typeof subjectOf>,
     reasons: PolicyReasonOut[],
-  ): Promise<undefined> {
+  ): undefined {
     this.deps.metrics?.decided('block');
     this.applyNonSend(message, { kind: 'block', reasons }, this.deps.clock(), subject, events);
-    await this.deps.messages.saveState(manager, message);
     return undefined;
   }
 
@@ -367,6 +424,9 @@ export class Dispatcher {
       });
       return false;
     }
+    // Indexed before the call: whatever the answer, a reply from this address must find the
+    // debtor (a STOP after an ambiguous send, or reported by a callback, still counts).
+    await this.deps.outcomes.indexAddress(this.deps.dataSource.manager, message, address.address);
     await this.takeToken(senderKey(message.channel, job.sender));
     const started = process.hrtime.bigint();
     const outcome = await this.deps.provider.send({
@@ -393,27 +453,17 @@ export class Dispatcher {
         : {}),
     });
     this.deps.metrics?.providerCall(outcome.kind, Number(process.hrtime.bigint() - started) / 1e9);
-    await this.recordOutcome(message, outcome, address.address);
+    await this.recordOutcome(message, outcome);
     return outcome.kind === 'accepted';
   }
 
-  private async recordOutcome(
-    attempted: MessageRecord,
-    outcome: SendOutcome,
-    address: string,
-  ): Promise<void> {
+  private async recordOutcome(attempted: MessageRecord, outcome: SendOutcome): Promise<void> {
     await this.settle(
       attempted,
       async (current, subject, now, manager) => {
         switch (outcome.kind) {
           case 'accepted':
-            return this.deps.outcomes.markSent(
-              manager,
-              current,
-              outcome.providerMessageId,
-              address,
-              now,
-            );
+            return this.deps.outcomes.markSent(manager, current, outcome.providerMessageId, now);
           case 'retryable':
             if (current.attempts >= this.settings.maxAttempts) {
               return this.deps.outcomes.fail(current, outcome.code, false, now);
@@ -433,17 +483,8 @@ export class Dispatcher {
             );
             return [];
           case 'ambiguous':
-            if (current.status !== 'sending') {
-              // A status callback reported it meanwhile, so the provider has it: nothing to
-              // reconcile, but the callback could not index the address replies are matched by.
-              return this.deps.outcomes.markSent(
-                manager,
-                current,
-                current.providerMessageId ?? '',
-                address,
-                now,
-              );
-            }
+            // A status callback reported it meanwhile: the provider has it, nothing to reconcile.
+            if (current.status !== 'sending') return [];
             current.status = 'reconciling';
             current.outcomeCode = outcome.code;
             current.dueAt = new Date(now.getTime() + this.settings.reconcileDelayMs);
@@ -598,13 +639,7 @@ export class Dispatcher {
     switch (lookup.kind) {
       case 'found':
         this.log('info', `reconciled ${message.dispatchId}: the provider has it`);
-        return this.deps.outcomes.markSent(
-          manager,
-          message,
-          lookup.providerMessageId,
-          address.address,
-          now,
-        );
+        return this.deps.outcomes.markSent(manager, message, lookup.providerMessageId, now);
       case 'not_found':
         // The provider has no such message: calling it is not a duplicate.
         this.log('info', `reconciled ${message.dispatchId}: not at the provider; sending again`);
@@ -615,6 +650,44 @@ export class Dispatcher {
       case 'unsupported':
         return unknown();
     }
+  }
+}
+
+/** One debtor's state for a round's decisions. */
+interface DebtorContext {
+  scope: TenantScope;
+  projection: DebtorProjection | undefined;
+  preferredLanguage: string | undefined;
+  caseStates: Map<string, CaseStateRecord>;
+  /** Appended to as the round decides sends, so caps see them. */
+  attempts: ContactAttempt[];
+  optEvents: OptEvent[];
+  lastInboundWhatsAppAt?: Date;
+}
+
+/**
+ * A round's share of each sender's bucket: the tokens there now plus those refilled within the
+ * horizon. A send beyond it is told how long until its token would come.
+ */
+class RoundBudgets {
+  private readonly reserved = new Map<string, number>();
+
+  constructor(
+    private readonly limiter: SenderRateLimiter,
+    private readonly rates: ReadonlyMap<string, number>,
+    private readonly horizonMs: number,
+  ) {}
+
+  /** undefined: send this round; a number: look again in that many ms. */
+  reserve(key: string): number | undefined {
+    const rate = this.rates.get(key);
+    if (rate === undefined) return undefined;
+    const taken = this.reserved.get(key) ?? 0;
+    this.reserved.set(key, taken + 1);
+    // Tokens still missing for this send once the ones already promised this round are out.
+    const missing = taken + 1 - this.limiter.available(key);
+    const waitMs = Math.max(0, (missing * 1_000) / rate);
+    return waitMs <= this.horizonMs ? undefined : Math.ceil(waitMs);
   }
 }
 

@@ -1,6 +1,7 @@
 import { dispatchV1 } from '@clement/contracts';
 import type { PendingEvent } from '@clement/messaging';
 import type { EntityManager } from 'typeorm';
+import type { SqlRunner } from '../persistence/sql-runner';
 import { addressIndex } from '../inbound/domain';
 import { TenantScope } from '../tenancy/tenant-scope';
 import { CONTACT_CHANNEL_OF, dispatchEvent, PROVIDER_OF, subjectOf, ts } from './dispatch-events';
@@ -17,12 +18,30 @@ export class MessageOutcomes {
     private readonly addressIndexKey: Uint8Array,
   ) {}
 
+  /**
+   * Remembers who was messaged at an address (HMAC of it, never the address) so a reply from it
+   * finds the debtor; the newest message to an address wins.
+   */
+  async indexAddress(db: SqlRunner, message: MessageRecord, address: string): Promise<void> {
+    await this.messages.indexAddress(
+      db,
+      TenantScope.of(message.tenantId),
+      addressIndex(this.addressIndexKey, message.tenantId, message.channel, address),
+      {
+        debtorId: message.debtorId,
+        contactPointId: attemptTarget(message).contactPointId,
+        caseId: message.caseId,
+        dispatchId: message.dispatchId,
+        sentAt: message.attemptStartedAt ?? new Date(),
+      },
+    );
+  }
+
   /** Sent: emits MessageSent once, and indexes the address so replies find the debtor. */
   async markSent(
     manager: EntityManager,
     current: MessageRecord,
     providerMessageId: string,
-    address: string | undefined,
     now: Date,
   ): Promise<PendingEvent[]> {
     const scope = TenantScope.of(current.tenantId);
@@ -39,20 +58,6 @@ export class MessageOutcomes {
     delete current.leaseUntil;
     delete current.dueAt;
     current.sentAt ??= now;
-    if (address !== undefined) {
-      await this.messages.indexAddress(
-        manager,
-        scope,
-        addressIndex(this.addressIndexKey, current.tenantId, current.channel, address),
-        {
-          debtorId: current.debtorId,
-          contactPointId: attemptTarget(current).contactPointId,
-          caseId: current.caseId,
-          dispatchId: current.dispatchId,
-          sentAt: current.sentAt,
-        },
-      );
-    }
     if (!firstReport) return [];
     return [
       dispatchEvent(

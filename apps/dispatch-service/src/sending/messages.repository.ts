@@ -39,20 +39,24 @@ interface MessageRow {
 
 /** The columns a state change writes; the request's columns never change after insert. */
 const STATE_COLUMNS = [
-  ['status', 'status'],
-  ['due_at', 'dueAt'],
-  ['deferred_until', 'deferredUntil'],
-  ['attempts', 'attempts'],
-  ['contact_point_id', 'contactPointId'],
-  ['provider', 'provider'],
-  ['sender', 'sender'],
-  ['provider_message_id', 'providerMessageId'],
-  ['body_sha256', 'bodySha256'],
-  ['attempt_started_at', 'attemptStartedAt'],
-  ['lease_until', 'leaseUntil'],
-  ['sent_at', 'sentAt'],
-  ['outcome_code', 'outcomeCode'],
-] as const satisfies readonly (readonly [string, keyof MessageRecord])[];
+  ['status', 'status', 'text'],
+  ['due_at', 'dueAt', 'timestamptz'],
+  ['deferred_until', 'deferredUntil', 'timestamptz'],
+  ['attempts', 'attempts', 'int4'],
+  ['contact_point_id', 'contactPointId', 'text'],
+  ['provider', 'provider', 'text'],
+  ['sender', 'sender', 'text'],
+  ['provider_message_id', 'providerMessageId', 'text'],
+  ['body_sha256', 'bodySha256', 'text'],
+  ['attempt_started_at', 'attemptStartedAt', 'timestamptz'],
+  ['lease_until', 'leaseUntil', 'timestamptz'],
+  ['sent_at', 'sentAt', 'timestamptz'],
+  ['outcome_code', 'outcomeCode', 'text'],
+] as const satisfies readonly (readonly [string, keyof MessageRecord, string])[];
+
+function toSqlValue(value: unknown): unknown {
+  return value === undefined ? null : value;
+}
 
 export interface AddressIndexEntry {
   debtorId: string;
@@ -208,6 +212,111 @@ export class MessagesRepository {
         WHERE "tenant_id" = $1 AND "dispatch_id" = $2`,
       values,
     );
+  }
+
+  /** Writes several messages' state columns in one statement (a decided batch). */
+  async saveStates(db: SqlRunner, messages: readonly MessageRecord[]): Promise<void> {
+    if (messages.length === 0) return;
+    const keys: unknown[][] = [messages.map((m) => m.tenantId), messages.map((m) => m.dispatchId)];
+    const columns = STATE_COLUMNS.map(([column, field]) => {
+      keys.push(messages.map((m) => toSqlValue(m[field])));
+      return column;
+    });
+    const types = STATE_COLUMNS.map(([, , type]) => type);
+    const selects = ['"tenant_id"', '"dispatch_id"', ...columns.map((c) => `"${c}"`)];
+    const unnests = ['text', 'text', ...types].map((type, i) => `$${i + 1}::${type}[]`);
+    await db.query(
+      `UPDATE "${this.s}"."messages" AS m SET
+         ${columns.map((c) => `"${c}" = v."${c}"`).join(', ')}, "updated_at" = now()
+       FROM unnest(${unnests.join(', ')}) AS v(${selects.join(', ')})
+       WHERE m."tenant_id" = v."tenant_id" AND m."dispatch_id" = v."dispatch_id"`,
+      keys,
+    );
+  }
+
+  /** Attempts in the caps' horizon for several debtors of one tenant, by debtor. */
+  async attemptsOfMany(
+    db: SqlRunner,
+    scope: TenantScope,
+    debtorIds: readonly string[],
+    now: Date,
+  ): Promise<Map<string, ContactAttempt[]>> {
+    const rows = rowsOf<{ debtor_id: string; channel: Channel; at: Date; status: MessageStatus }>(
+      await db.query(
+        `SELECT "debtor_id", "channel", "attempt_started_at" AS "at", "status"
+           FROM "${this.s}"."messages"
+          WHERE "tenant_id" = $1 AND "debtor_id" = ANY($2::text[]) AND "origin" = 'command'
+            AND "attempt_started_at" > $3
+            AND "status" IN ('sending', 'reconciling', 'sent', 'delivered', 'read', 'unknown')`,
+        [
+          scope.tenantId,
+          [...new Set(debtorIds)],
+          new Date(now.getTime() - HISTORY_DAYS * 86_400_000),
+        ],
+      ),
+    );
+    const byDebtor = new Map<string, ContactAttempt[]>();
+    for (const row of rows) {
+      const list = byDebtor.get(row.debtor_id) ?? [];
+      list.push({
+        channel: row.channel,
+        at: row.at,
+        outcome: row.status === 'delivered' || row.status === 'read' ? row.status : 'sent',
+      });
+      byDebtor.set(row.debtor_id, list);
+    }
+    return byDebtor;
+  }
+
+  async optEventsOfMany(
+    db: SqlRunner,
+    scope: TenantScope,
+    debtorIds: readonly string[],
+  ): Promise<Map<string, OptEvent[]>> {
+    const rows = rowsOf<{
+      debtor_id: string;
+      channel: Channel;
+      contact_point_id: string | null;
+      kind: OptEvent['kind'];
+      at: Date;
+    }>(
+      await db.query(
+        `SELECT "debtor_id", "channel", "contact_point_id", "kind", "at"
+           FROM "${this.s}"."consent_changes"
+          WHERE "tenant_id" = $1 AND "debtor_id" = ANY($2::text[]) ORDER BY "at", "id"`,
+        [scope.tenantId, [...new Set(debtorIds)]],
+      ),
+    );
+    const byDebtor = new Map<string, OptEvent[]>();
+    for (const row of rows) {
+      const list = byDebtor.get(row.debtor_id) ?? [];
+      list.push({
+        kind: row.kind,
+        channel: row.channel,
+        ...(row.contact_point_id ? { contactPointId: row.contact_point_id } : {}),
+        at: row.at,
+      });
+      byDebtor.set(row.debtor_id, list);
+    }
+    return byDebtor;
+  }
+
+  /** The last inbound message per debtor on a channel (WhatsApp's 24-hour window). */
+  async lastInboundAtMany(
+    db: SqlRunner,
+    scope: TenantScope,
+    debtorIds: readonly string[],
+    channel: SenderChannel,
+  ): Promise<Map<string, Date>> {
+    const rows = rowsOf<{ debtor_id: string; at: Date }>(
+      await db.query(
+        `SELECT "debtor_id", max("received_at") AS "at" FROM "${this.s}"."inbound_messages"
+          WHERE "tenant_id" = $1 AND "debtor_id" = ANY($2::text[]) AND "channel" = $3
+          GROUP BY "debtor_id"`,
+        [scope.tenantId, [...new Set(debtorIds)], channel],
+      ),
+    );
+    return new Map(rows.map((row) => [row.debtor_id, row.at]));
   }
 
   /** The debtor's message attempts in the caps' horizon, as the policy reads history. */

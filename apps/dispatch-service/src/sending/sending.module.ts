@@ -210,7 +210,7 @@ export class SendingModule {
                 addressIndexKey,
                 retryBaseMs: config.DISPATCH_RETRY_BASE_MS,
                 retryCapMs: config.DISPATCH_RETRY_CAP_MS,
-                rateLimitRecheckMs: config.DISPATCH_POLL_INTERVAL_MS,
+                roundHorizonMs: Math.max(config.DISPATCH_POLL_INTERVAL_MS, 1_000),
               },
             );
           },
