@@ -50,9 +50,9 @@ export class ProviderEventRecorder implements ProviderEventSink {
   }
 
   async twilioStatus(event: TwilioStatusEvent): Promise<void> {
+    // No dedupe table here: a status only ever moves a message forward (sent → delivered →
+    // read, or to failed once), so a repeated callback finds nothing to change.
     await this.deps.dataSource.transaction(async (manager) => {
-      const key = `${event.messageSid}:${event.messageStatus}`;
-      if (!(await this.deps.messages.markProviderEventSeen(manager, 'twilio', key))) return;
       const message = event.dispatchRef
         ? await this.deps.messages.find(
             manager,
@@ -197,6 +197,7 @@ export class ProviderEventRecorder implements ProviderEventSink {
     now: Date,
     at: Date = now,
   ): Promise<void> {
+    if (message.sentAt !== undefined && !advances(message.status, next)) return; // nothing new
     const events: PendingEvent[] = [];
     if (message.sentAt === undefined) {
       // The report came before the send's answer was recorded, or settles an unknown outcome.

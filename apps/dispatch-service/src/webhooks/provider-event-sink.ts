@@ -6,8 +6,8 @@ import type { TwilioInboundEvent, TwilioStatusEvent } from './domain/twilio-even
  * events mean (delivered, opted out, …) is decided behind this port.
  *
  * Providers redeliver: SendGrid retries a batch for up to 72 hours on any non-2xx, Twilio may
- * repeat a callback. Implementations must be idempotent — dedupe SendGrid events by `sgEventId`
- * and Twilio callbacks by (`messageSid`, `messageStatus`). A rejected promise answers 500, so the
+ * repeat a callback. Implementations must be idempotent: dedupe SendGrid events by `sgEventId`,
+ * and never move a message backwards on a Twilio status. A rejected promise answers 500, so the
  * provider retries.
  */
 export interface ProviderEventSink {
