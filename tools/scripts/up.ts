@@ -3,23 +3,33 @@
  * backbone, the services, and a demo portfolio imported for the tenant `demo-bank`.
  */
 import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { create } from '@bufbuild/protobuf';
-import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { allTopicDefinitions, ProbeEmittedSchema, topicCatalogue } from '@clement/contracts';
+import { timestampDate, timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { JURISDICTION_PRESETS } from '@clement/contact-policy';
+import {
+  allTopicDefinitions,
+  dispatchV1,
+  ProbeEmittedSchema,
+  topicCatalogue,
+} from '@clement/contracts';
 import { ensureInfrastructure } from '@clement/local-infra';
 import {
   createKafkajsPort,
+  decodeRecord,
   EventConsumer,
   handlersFor,
+  type KafkaPort,
   messagingMigrations,
   Outbox,
   OutboxRelay,
   provisionTopics,
+  readTopicToEnd,
 } from '@clement/messaging';
 import { createServiceDataSource, ensureSchema, runMigrations } from '@clement/persistence';
 import { mintToken } from '../../apps/case-service/src/auth/dev-token';
+import { parseSendOptions, publishSendMessages } from '../../apps/cli/src/dispatch/send-message';
 import { buildProgram } from '../../apps/cli/src/program';
 import { loadLocalSecrets, sendgridWebhookPublicKey } from './local-secrets';
 import { launchService, type RunningService } from './service-launcher';
@@ -147,6 +157,14 @@ async function main(): Promise<void> {
     log(`up: dispatch-service is ready at ${dispatchService.url}`);
 
     demo = await loadDemoPortfolio(caseService.url, secrets.jwtSecret, infrastructure.kafkaBrokers);
+    // A demo, not a dependency: if the reminders go wrong, the platform is still up.
+    await sendDemoReminders(caseService.url, demo.agentToken, kafka).then(
+      (summary) => log(`up: ${summary}`),
+      (error: unknown) =>
+        log(
+          `up: the demo reminders failed: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+    );
   } catch (error) {
     await stop();
     throw error;
@@ -175,6 +193,8 @@ async function main(): Promise<void> {
       `  an agent token for ${DEMO_TENANT} (12 h): ${demo?.agentToken ?? ''}`,
       `    curl -H "authorization: Bearer $TOKEN" ${services[0]?.url}/v1/cases?limit=5`,
       '  CRM outbound events: npm run clement -- crm tail --from-beginning',
+      `  send a message: npm run clement -- dispatch send --tenant ${DEMO_TENANT} --debtor <debtorId> --case <id> --channel sms`,
+      `  dispatch events: npm run clement -- dispatch tail --tenant ${DEMO_TENANT} --from-beginning`,
       '  dead letters: npm run clement -- dlq list <topic>',
       '  benchmark: npm run bench:messaging',
       'Press Ctrl-C to stop.',
@@ -258,6 +278,148 @@ async function loadDemoPortfolio(
   }
   log(`up: demo tenant ${DEMO_TENANT} has ${cases}${cases === 200 ? '+' : ''} cases`);
   return { agentToken, cases };
+}
+
+const DEMO_REMINDERS = 5;
+/** dispatch-service's consumer group for case events (its contact projection). */
+const DISPATCH_CASE_EVENTS_GROUP = 'dispatch-service.case-events';
+const DEMO_REMINDER_WAIT_MS = 15_000;
+/** The events that say what became of a reminder, as far as up's summary is concerned. */
+const OUTCOMES = new Set([
+  'MessageSent',
+  'MessageDelivered',
+  'MessageRead',
+  'MessageDeferred',
+  'MessageBlocked',
+  'MessageCancelled',
+  'MessageFailed',
+  'MessageOutcomeUnknown',
+]);
+
+/**
+ * Asks dispatch-service, through the CLI's SendMessage publishing, for a reminder SMS to the
+ * first demo debtors, then waits up to 15 s for what became of them: the summary line. The demo
+ * tenant is EU_ES, so outside Spanish contact hours the reminders are deferred, as they should be.
+ */
+async function sendDemoReminders(
+  caseServiceUrl: string,
+  agentToken: string,
+  kafka: KafkaPort,
+): Promise<string> {
+  const response = await fetch(`${caseServiceUrl}/v1/cases?limit=${DEMO_REMINDERS}`, {
+    headers: { authorization: `Bearer ${agentToken}` },
+  });
+  if (!response.ok) throw new Error(`listing demo cases: HTTP ${response.status}`);
+  const { items } = (await response.json()) as { items: { id: string; debtorId: string }[] };
+  // New dispatch ids every run: dispatch ignores a repeated id, so a re-run would show nothing.
+  const requests = items.map((item) =>
+    parseSendOptions({
+      tenant: DEMO_TENANT,
+      debtor: item.debtorId,
+      case: item.id,
+      channel: 'sms',
+      dispatchId: `up-demo-${randomUUID()}`,
+    }),
+  );
+  if (requests.length === 0) return 'no demo cases to send reminders for';
+  // Sent before dispatch has read the demo debtors' contact points, they would wait for them.
+  await caughtUp(kafka, DISPATCH_CASE_EVENTS_GROUP, topicCatalogue.caseEvents.name, 60_000);
+  await publishSendMessages(kafka, requests, 'clement-up');
+
+  const wanted = new Set(requests.map((request) => request.dispatchId));
+  const latest = new Map<string, { type: string; message: unknown }>();
+  const deadline = Date.now() + DEMO_REMINDER_WAIT_MS;
+  for (;;) {
+    for (const record of await readTopicToEnd(kafka, topicCatalogue.dispatchEvents.name)) {
+      if (record.headers['ce_tenantid'] !== DEMO_TENANT) continue;
+      const { envelope, message } = decodeRecord(topicCatalogue.dispatchEvents, record);
+      const dispatchId = (message as { dispatchId?: string }).dispatchId ?? '';
+      const type = envelope.type.replace(/^clement\.dispatch\.v1\./, '');
+      if (wanted.has(dispatchId) && OUTCOMES.has(type)) latest.set(dispatchId, { type, message });
+    }
+    if (latest.size === wanted.size || Date.now() >= deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  return `${requests.length} demo reminders: ${reminderOutcomes(requests.length, [...latest.values()])}`;
+}
+
+/** "5 sent (see …)", "5 deferred until … (…)", "3 sent, 2 blocked (…)", "… 1 still pending". */
+function reminderOutcomes(asked: number, events: { type: string; message: unknown }[]): string {
+  const of = (type: string) => events.filter((event) => event.type === type);
+  const parts: string[] = [];
+  const sent = [...of('MessageSent'), ...of('MessageDelivered'), ...of('MessageRead')].length;
+  if (sent > 0) {
+    const simulator = `http://127.0.0.1:${process.env['PROVIDER_SIM_PORT'] ?? 3900}/`;
+    parts.push(`${sent} sent (see ${simulator})`);
+  }
+  const deferred = of('MessageDeferred').map(
+    (event) => event.message as dispatchV1.MessageDeferred,
+  );
+  // Grouped by why: quiet hours defer until morning, a debtor dispatch has not seen yet by 30 s.
+  const byReasons = new Map<string, dispatchV1.MessageDeferred[]>();
+  for (const message of deferred) {
+    const codes = message.reasons.map((reason) => reason.code).join(', ');
+    byReasons.set(codes, [...(byReasons.get(codes) ?? []), message]);
+  }
+  for (const [codes, messages] of byReasons) {
+    const until = Math.min(
+      ...messages.map((message) => (message.until ? timestampDate(message.until).getTime() : 0)),
+    );
+    const hours = codes.split(', ').includes('quiet_hours') ? `: ${demoContactHours()}` : '';
+    parts.push(
+      `${messages.length} deferred until ${new Date(until).toISOString()} (${codes}${hours})`,
+    );
+  }
+  const blocked = of('MessageBlocked').map((event) => event.message as dispatchV1.MessageBlocked);
+  if (blocked.length > 0) {
+    const codes = [...new Set(blocked.flatMap((m) => m.reasons.map((reason) => reason.code)))];
+    parts.push(`${blocked.length} blocked (${codes.join(', ')})`);
+  }
+  for (const type of ['MessageCancelled', 'MessageFailed', 'MessageOutcomeUnknown']) {
+    const count = of(type).length;
+    if (count > 0) parts.push(`${count} ${type.replace('Message', '').toLowerCase()}`);
+  }
+  const pending = asked - events.length;
+  if (pending > 0) parts.push(`${pending} still pending after ${DEMO_REMINDER_WAIT_MS / 1000} s`);
+  return `${parts.join(', ')}; follow them with npm run clement -- dispatch tail --tenant ${DEMO_TENANT} --from-beginning`;
+}
+
+/** Waits until `groupId` has committed the end of every partition of `topic` (or gives up). */
+async function caughtUp(
+  kafka: KafkaPort,
+  groupId: string,
+  topic: string,
+  timeoutMs: number,
+): Promise<void> {
+  const admin = await kafka.admin();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const ends = await admin.topicOffsets(topic);
+      const committed = new Map(
+        (await admin.groupOffsets(groupId, topic)).map((p) => [p.partition, BigInt(p.offset)]),
+      );
+      const done = ends.every(
+        (end) => end.high === end.low || (committed.get(end.partition) ?? -1n) >= BigInt(end.high),
+      );
+      if (done) return;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    log(`up: ${groupId} has not caught up on ${topic} in ${timeoutMs / 1000} s; sending anyway`);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** The demo tenant's contact hours, from its jurisdiction's preset, e.g. "EU_ES: 09:00–21:00 mon–fri". */
+function demoContactHours(): string {
+  const tenants = JSON.parse(readFileSync(DEMO_DISPATCH_TENANTS, 'utf8')) as {
+    tenants: Record<string, { jurisdiction?: string }>;
+  };
+  const jurisdiction = tenants.tenants[DEMO_TENANT]?.jurisdiction ?? '';
+  const window = JURISDICTION_PRESETS[jurisdiction]?.contactWindow;
+  if (!window) return jurisdiction;
+  return `${jurisdiction} contact hours ${window.start}–${window.end} ${window.days.join(',')} in the debtor's time zone`;
 }
 
 /** Sends one probe through the real pipeline, so "up" means the backbone works, not just that ports are open. */
