@@ -119,11 +119,29 @@ describe('classifyReply', () => {
     expect(classifyReply(text)).toEqual(expected);
   });
 
+  it.each<[string, string]>([
+    ['stop it please', 'STOP'],
+    ['please stop', 'STOP'],
+    ['STOP STOP', 'STOP'],
+    ['Please STOP texting me!!', 'STOP'],
+    ['how do I unsubscribe from these', 'UNSUBSCRIBE'],
+    ['I want to opt out', 'OPT OUT'],
+    ['quiero darme de baja', 'DARME DE BAJA'],
+    ['Por favor, no me escribáis más', 'NO ME ESCRIBAIS'],
+    ['dejen de escribirme', 'DEJEN DE ESCRIBIRME'],
+  ])('withdrawal in a sentence: %s', (text, keyword) => {
+    expect(classifyReply(text)).toEqual({
+      kind: 'opt_out',
+      scope: 'channel',
+      keyword,
+      inferred: true,
+    });
+  });
+
   it.each<[string, ReplyClassification]>([
-    ['stop it please', reply('other')],
-    ['please stop', reply('other')],
-    ['STOP STOP', reply('other')],
-    ['stopp', reply('other')],
+    ['cancel my plan', reply('plan')],
+    ['the end of the month', reply('other')],
+    ['es para mañana', reply('other')],
     ['st op', reply('other')],
     ['S.T.O.P', reply('other')],
     ['yes I will pay', reply('pay')],

@@ -1,15 +1,18 @@
 /**
  * What a debtor's inbound reply (SMS, WhatsApp, email) asks for. Pure: no I/O, no Nest.
  *
- * Consent keywords work like Twilio's: the whole message is one keyword, or it is not a keyword
- * at all. "STOP" opts out; "stop it please" is a reply for a person or the intent matcher.
+ * Consent keywords work like Twilio's: the whole message is one keyword. Beyond that, consent can
+ * be withdrawn by any reasonable means (the FCC's 2024 TCPA order; GDPR's "as easy to withdraw
+ * as to give"), so a sentence carrying an unambiguous opt-out word ("please stop texting me",
+ * "dadme de baja") is an opt-out too, marked `inferred`. It errs towards stopping: "I can't stop
+ * worrying" stops texts as well, and the confirmation says how to opt back in.
  */
 
 export type ReplyIntent =
   'pay' | 'balance' | 'plan' | 'speak_to_person' | 'dispute' | 'help' | 'other';
 
 export type ReplyClassification =
-  | { kind: 'opt_out'; scope: 'channel' | 'all'; keyword: string }
+  | { kind: 'opt_out'; scope: 'channel' | 'all'; keyword: string; inferred?: true }
   | { kind: 'opt_in'; keyword: string }
   | { kind: 'help'; keyword: string }
   | { kind: 'reply'; intent: Exclude<ReplyIntent, 'help'> };
@@ -125,6 +128,15 @@ export function classifyReply(text: string): ReplyClassification {
   if (HELP.has(keyword)) return { kind: 'help', keyword };
 
   const words = normalised(text).toLowerCase();
+  const withdrawal = OPT_OUT_IN_SENTENCE.exec(words);
+  if (withdrawal) {
+    return {
+      kind: 'opt_out',
+      scope: 'channel',
+      keyword: withdrawal[0].toUpperCase().replace(/\s+/g, ' '),
+      inferred: true,
+    };
+  }
   for (const [intent, pattern] of INTENT_PATTERNS) {
     if (pattern.test(words)) return { kind: 'reply', intent };
   }
@@ -150,6 +162,32 @@ function asKeyword(text: string): string {
     .replace(/[\p{P}\s]+$/u, '')
     .toUpperCase();
 }
+
+/**
+ * Words that withdraw consent wherever they stand in a reply. Not the ambiguous keywords: END,
+ * CANCEL, QUIT (a plan, a payment), PARA, ALTO and BAJA alone (Spanish "for", "tall", "lower").
+ */
+export const OPT_OUT_SENTENCE_TERMS = [
+  'stop',
+  'stopall',
+  'unsubscribe',
+  'optout',
+  'opt out',
+  'opt-out',
+  'revoke',
+  'desuscribir',
+  'darme de baja',
+  'dadme de baja',
+  'me doy de baja',
+  'dejad de escribirme',
+  'dejen de escribirme',
+  'deja de escribirme',
+  'no me escribas',
+  'no me escribais',
+  'no me escriban',
+] as const;
+
+const OPT_OUT_IN_SENTENCE = termsPattern(OPT_OUT_SENTENCE_TERMS);
 
 /** One alternation; a term may not touch a letter or digit on either side. */
 function termsPattern(terms: readonly string[]): RegExp {
