@@ -12,7 +12,11 @@ import {
 } from '@clement/testing';
 import { Client } from 'pg';
 import { testTenantsJson } from './__fixtures__/dispatch-test-env';
-import { type PlacedDebtor, SendingPlatform } from './__fixtures__/sending-platform';
+import {
+  type PlacedDebtor,
+  SendingPlatform,
+  type SimMessage,
+} from './__fixtures__/sending-platform';
 
 // Issue 4, acceptances 3 and 4, with dispatch-service as a real process (SIGKILL is real).
 
@@ -23,11 +27,6 @@ const FINAL = ['sent', 'delivered', 'read', 'failed', 'blocked', 'cancelled', 'u
 
 let platform: SendingPlatform;
 let db: Client;
-
-interface SimMessage {
-  channel: string;
-  statusCallback?: string | null;
-}
 
 beforeAll(async () => {
   platform = await new SendingPlatform().start();

@@ -13,6 +13,7 @@ import {
   type DispatchEventSeen,
   type PlacedDebtor,
   SendingPlatform,
+  type SimMessage,
 } from './__fixtures__/sending-platform';
 import { twilioSignature } from './webhooks/testing/provider-signing';
 
@@ -42,20 +43,7 @@ const advanceClock = (ms: number): void => {
   clockOffsetMs += ms;
 };
 
-interface SimMessage {
-  channel: string;
-  to: string;
-  from?: string | null;
-  body?: string | null;
-  text?: string | null;
-  subject?: string | null;
-  sid?: string;
-  status?: string;
-}
-
-const simMessages = async (to: string): Promise<SimMessage[]> =>
-  (await platform.sim<{ messages: SimMessage[] }>(`/sim/messages?to=${encodeURIComponent(to)}`))
-    .messages;
+const simMessages = (to: string): Promise<SimMessage[]> => platform.simMessages(to);
 
 /** What dispatch sent to the phone, oldest first. */
 const smsTo = async (debtor: PlacedDebtor): Promise<SimMessage[]> =>

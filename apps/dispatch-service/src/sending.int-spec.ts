@@ -7,7 +7,11 @@ import {
   startDispatchService,
 } from './__fixtures__/dispatch-service-harness';
 import { testTenantsJson } from './__fixtures__/dispatch-test-env';
-import { type PlacedDebtor, SendingPlatform } from './__fixtures__/sending-platform';
+import {
+  type PlacedDebtor,
+  SendingPlatform,
+  type SimMessage,
+} from './__fixtures__/sending-platform';
 
 // Issue 4, acceptance 2: real Kafka, PostgreSQL, case-service and the provider simulator; the
 // official SDKs make the calls. dispatch runs in-process with a virtual clock, so "07:30 in the
@@ -29,20 +33,7 @@ function setClock(iso: string): void {
   realBase = Date.now();
 }
 
-interface SimMessage {
-  channel: string;
-  to: string;
-  from?: string | null;
-  body?: string | null;
-  text?: string | null;
-  subject?: string | null;
-  sid?: string;
-  status?: string;
-}
-
-const simMessages = async (to: string): Promise<SimMessage[]> =>
-  (await platform.sim<{ messages: SimMessage[] }>(`/sim/messages?to=${encodeURIComponent(to)}`))
-    .messages;
+const simMessages = (to: string): Promise<SimMessage[]> => platform.simMessages(to);
 
 const eventsFor = async (dispatchId: string) =>
   (await platform.dispatchEvents()).filter((event) => event.message.dispatchId === dispatchId);

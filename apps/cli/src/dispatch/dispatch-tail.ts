@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { timestampDate, type Timestamp } from '@bufbuild/protobuf/wkt';
 import { ContactChannel, dispatchV1, topicCatalogue } from '@clement/contracts';
 import {
-  CloudEventHeader,
   decodeRecord,
   MalformedEventError,
   type IncomingRecord,
   type KafkaPort,
 } from '@clement/messaging';
+import { tailTopic, type TailOptions } from '../topic-tail';
 
 const TYPE_PREFIX = 'clement.dispatch.v1.';
 
@@ -122,84 +121,27 @@ export function dispatchEventLine(
   }
 }
 
-export interface DispatchTailOptions {
-  readonly tenant?: string;
-  readonly fromBeginning: boolean;
-  /** Stop after this many printed events. */
-  readonly max?: number;
-  /** Stop when no event was printed for this long. */
-  readonly idleTimeoutMs?: number;
-  /** Stops the tail (Ctrl-C). */
-  readonly signal?: AbortSignal;
-}
+export type DispatchTailOptions = TailOptions;
 
 export interface DispatchTailOutput {
   readonly line: (line: string) => void;
   readonly skipped: (record: IncomingRecord, reason: string) => void;
 }
 
-/**
- * Follows dispatch.internal.events.v1 with a throw-away consumer group (deleted afterwards, as
- * `crm tail` does) until --max, --idle-timeout or the signal. Resolves with the lines printed.
- */
-export async function tailDispatchEvents(
+/** Follows dispatch.internal.events.v1 (see tailTopic); resolves with the lines printed. */
+export function tailDispatchEvents(
   kafka: KafkaPort,
   options: DispatchTailOptions,
   output: DispatchTailOutput,
 ): Promise<number> {
-  const groupId = `clement-cli-tail-${randomUUID()}`;
-  const consumer = kafka.consumer({
-    groupId,
-    topics: [topicCatalogue.dispatchEvents.name],
-    fromBeginning: options.fromBeginning,
-  });
-  let printed = 0;
-  let stopped = false;
-  let stop: () => void = () => undefined;
-  const done = new Promise<void>((resolve) => {
-    stop = () => {
-      stopped = true;
-      resolve();
-    };
-  });
-  let idleTimer: NodeJS.Timeout | undefined;
-  const armIdleTimer = () => {
-    if (options.idleTimeoutMs === undefined) return;
-    clearTimeout(idleTimer);
-    idleTimer = setTimeout(stop, options.idleTimeoutMs);
-  };
-  const onAbort = () => stop();
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-  if (options.signal?.aborted || options.max === 0) stop();
-  armIdleTimer();
-  try {
-    if (!stopped) {
-      await consumer.run(async (batch) => {
-        for (const record of batch.records) {
-          if (stopped) return;
-          batch.markProcessed(record.offset);
-          const tenant = record.headers[CloudEventHeader.tenantId];
-          if (options.tenant !== undefined && tenant !== options.tenant) continue;
-          const decoded = dispatchEventLine(record);
-          if ('skipped' in decoded) {
-            output.skipped(record, decoded.skipped);
-            continue;
-          }
-          output.line(decoded.line);
-          printed += 1;
-          armIdleTimer();
-          if (options.max !== undefined && printed >= options.max) stop();
-        }
-      });
-      await done;
-    }
-  } finally {
-    clearTimeout(idleTimer);
-    options.signal?.removeEventListener('abort', onAbort);
-    await consumer.disconnect();
-    const admin = await kafka.admin();
-    await admin.deleteGroup(groupId).catch(() => undefined);
-    await admin.disconnect();
-  }
-  return printed;
+  return tailTopic(
+    kafka,
+    topicCatalogue.dispatchEvents.name,
+    options,
+    (record) => {
+      const decoded = dispatchEventLine(record);
+      return 'skipped' in decoded ? decoded : { value: decoded.line };
+    },
+    { value: output.line, skipped: output.skipped },
+  );
 }

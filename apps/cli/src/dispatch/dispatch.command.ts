@@ -1,6 +1,7 @@
 import { Command, type CommanderError } from 'commander';
 import { topicCatalogue } from '@clement/contracts';
 import { UsageError } from '../kafka-from-env';
+import { tailCommand } from '../topic-tail';
 import type { CrmIo } from '../crm/crm-io';
 import { tailDispatchEvents } from './dispatch-tail';
 import {
@@ -38,7 +39,7 @@ export function dispatchCommand(io: CrmIo): Command {
   const dispatch = new Command('dispatch').description(
     'send a message to a debtor through dispatch-service, follow dispatch events',
   );
-  for (const command of [dispatch, sendCommand(io), tailCommand(io)]) {
+  for (const command of [dispatch, sendCommand(io), dispatchTailCommand(io)]) {
     // Commander's own usage errors (missing option, unknown flag) exit 2 like ours, via main.ts.
     command.exitOverride(asUsageError).configureOutput({ outputError: () => undefined });
     if (command !== dispatch) dispatch.addCommand(command);
@@ -79,55 +80,14 @@ function sendCommand(io: CrmIo): Command {
     });
 }
 
-interface TailCommandOptions {
-  tenant?: string;
-  fromBeginning?: boolean;
-  max?: number;
-  idleTimeout?: number;
-}
-
-function tailCommand(io: CrmIo): Command {
-  return new Command('tail')
-    .description(`print the events on ${topicCatalogue.dispatchEvents.name}, one per line`)
-    .option('--tenant <id>', "only this tenant's events")
-    .option('--from-beginning', 'start at the oldest retained event instead of new ones')
-    .option('--max <n>', 'stop after n events', (value) => positiveInteger('--max', value))
-    .option('--idle-timeout <ms>', 'stop when no event arrived for this long', (value) =>
-      positiveInteger('--idle-timeout', value),
-    )
-    .addHelpText('after', TAIL_HELP)
-    .action(async (options: TailCommandOptions) => {
-      const kafka = io.kafka();
-      const interrupt = new AbortController();
-      const release = io.onInterrupt(() => interrupt.abort());
-      try {
-        await tailDispatchEvents(
-          kafka,
-          {
-            tenant: options.tenant,
-            fromBeginning: options.fromBeginning ?? false,
-            max: options.max,
-            idleTimeoutMs: options.idleTimeout,
-            signal: interrupt.signal,
-          },
-          {
-            line: (line) => io.write(line),
-            skipped: (record, reason) =>
-              io.stderr.write(
-                `skipped ${record.topic} ${record.partition}/${record.offset}: ${reason}\n`,
-              ),
-          },
-        );
-      } finally {
-        release();
-      }
-    });
-}
-
-function positiveInteger(option: string, value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1)
-    throw new UsageError(`${option} must be a positive integer, got ${value}`);
-  return Number(value);
+function dispatchTailCommand(io: CrmIo): Command {
+  return tailCommand(
+    io,
+    `print the events on ${topicCatalogue.dispatchEvents.name}, one per line`,
+    TAIL_HELP,
+    (kafka, options, write, skipped) =>
+      tailDispatchEvents(kafka, options, { line: write, skipped }),
+  );
 }
 
 function asUsageError(error: CommanderError): void {

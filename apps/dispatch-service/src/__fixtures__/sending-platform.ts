@@ -47,6 +47,19 @@ export interface PlacedDebtor {
   email: string;
 }
 
+/** A message as the simulator's `/sim/messages` lists it (SMS, WhatsApp or email). */
+export interface SimMessage {
+  channel: string;
+  to: string;
+  from?: string | null;
+  body?: string | null;
+  text?: string | null;
+  subject?: string | null;
+  sid?: string;
+  status?: string;
+  statusCallback?: string | null;
+}
+
 export interface DispatchEventSeen {
   type: string;
   message: { dispatchId?: string } & Record<string, unknown>;
@@ -383,6 +396,12 @@ export class SendingPlatform {
         type: event.envelope.type.replace(/^clement\.dispatch\.v1\./, ''),
         message: event.message as unknown as DispatchEventSeen['message'],
       }));
+  }
+
+  /** What the simulated phone or mailbox at `to` holds, oldest first. */
+  async simMessages(to: string): Promise<SimMessage[]> {
+    const path = `/sim/messages?to=${encodeURIComponent(to)}`;
+    return (await this.sim<{ messages: SimMessage[] }>(path)).messages;
   }
 
   async sim<T>(path: string, init?: { method: string; body?: unknown }): Promise<T> {
