@@ -100,7 +100,7 @@ describe('dispatch-service process', () => {
       MIGRATE_ON_START: 'true',
     });
 
-    expect(service.lines.join('\n')).toContain('"msg":"migrations applied at start: 3"');
+    expect(service.lines.join('\n')).toContain('"msg":"migrations applied at start: 4"');
     await stopGracefully(service);
   });
 

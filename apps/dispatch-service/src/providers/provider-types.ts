@@ -25,6 +25,8 @@ export interface OutboundMessage {
   subject?: string;
   /** Twilio `StatusCallback`. */
   statusCallbackUrl?: string;
+  /** WhatsApp: an approved Content template (sent instead of the free-form body). */
+  whatsappContent?: { contentSid: string; variables: Readonly<Record<string, string>> };
 }
 
 export type SendOutcome =

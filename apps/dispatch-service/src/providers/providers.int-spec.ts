@@ -32,6 +32,8 @@ interface SimTwilioMessage {
   from: string | null;
   body: string | null;
   messagingServiceSid: string | null;
+  contentSid?: string | null;
+  contentVariables?: string | null;
   statusCallback: string | null;
 }
 
@@ -197,6 +199,24 @@ describe('provider gateways against the provider-sim process', () => {
       expect(stored).toEqual([
         expect.objectContaining({ channel: 'whatsapp', from: `whatsapp:${SENDER}` }),
       ]);
+    });
+
+    it('sends an approved WhatsApp Content template instead of the text', async () => {
+      const to = nextPhone();
+      const contentSid = `HX${randomBytes(16).toString('hex')}`;
+      const message = sms(to, {
+        channel: 'whatsapp',
+        whatsappContent: { contentSid, variables: { '1': 'Acme', '2': 'https://p.example/l/x' } },
+      });
+
+      const outcome = await router.send(message);
+
+      expect(outcome).toMatchObject({ kind: 'accepted', provider: 'twilio' });
+      const [stored] = await simMessages<SimTwilioMessage>({ to: `whatsapp:${to}` });
+      expect(stored).toMatchObject({ contentSid, body: null });
+      expect(JSON.parse(stored?.contentVariables ?? '{}')).toEqual(
+        message.whatsappContent?.variables,
+      );
     });
 
     it('sends MessagingServiceSid instead of From when given', async () => {

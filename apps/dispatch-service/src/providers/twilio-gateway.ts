@@ -72,7 +72,12 @@ export function createTwilioGateway(options: TwilioGatewayOptions): ProviderGate
       const created = await failedResponses.run(context, () =>
         client.messages.create({
           to: address(message.channel, message.to),
-          body: message.body,
+          ...(message.whatsappContent
+            ? {
+                contentSid: message.whatsappContent.contentSid,
+                contentVariables: JSON.stringify(message.whatsappContent.variables),
+              }
+            : { body: message.body }),
           ...(message.messagingServiceSid
             ? { messagingServiceSid: message.messagingServiceSid }
             : { from: address(message.channel, message.from) }),

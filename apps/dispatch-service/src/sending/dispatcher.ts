@@ -16,7 +16,7 @@ import {
   type SenderRateLimiter,
   sha256Hex,
 } from '../providers';
-import { type TemplateCatalogue, TemplateError } from '../templates';
+import { type RenderedMessage, type TemplateCatalogue, TemplateError } from '../templates';
 import { TenantScope } from '../tenancy/tenant-scope';
 import type { DispatchTenant, SenderSettings } from '../tenants/dispatch-tenants';
 import { statusCallbackUrl } from '../webhooks/domain/twilio-events';
@@ -81,6 +81,7 @@ interface SendJob {
   sender: SenderSettings;
   body: string;
   subject?: string;
+  whatsappContent?: RenderedMessage['whatsappContent'];
 }
 
 /** One round's work, for the loop and the tests. */
@@ -208,6 +209,24 @@ export class Dispatcher {
     return contexts;
   }
 
+  /** Whether a WhatsApp message's template is an approved Content template (Meta-registered). */
+  private hasApprovedWhatsAppTemplate(message: MessageRecord, context: DebtorContext): boolean {
+    if (message.channel !== 'whatsapp') return false;
+    try {
+      const { entry } = this.deps.templates.resolve({
+        tenantId: message.tenantId,
+        templateKey: message.templateKey,
+        channel: message.channel,
+        locale: context.preferredLanguage ?? '',
+        tone: message.tone,
+      });
+      return entry.whatsappContentSid !== undefined;
+    } catch (error: unknown) {
+      if (error instanceof TemplateError) return false; // rendering reports it as a block
+      throw error;
+    }
+  }
+
   /** Decides one message, changing it in place; the caller saves the batch. */
   private decideOne(
     message: MessageRecord,
@@ -218,6 +237,7 @@ export class Dispatcher {
   ): SendJob | undefined {
     const tenant = this.deps.tenants.get(message.tenantId);
     const decision = decideSend(message, {
+      whatsappTemplateApproved: this.hasApprovedWhatsAppTemplate(message, context),
       now,
       tenant,
       projection: context.projection,
@@ -250,7 +270,7 @@ export class Dispatcher {
       message.dueAt = new Date(now.getTime() + wait);
       return undefined;
     }
-    let rendered: { body: string; subject?: string };
+    let rendered: RenderedMessage;
     const attemptStartedAt = now;
     try {
       const link = this.deps.links.createLink({
@@ -283,6 +303,8 @@ export class Dispatcher {
     message.provider = message.channel === 'email' ? 'sendgrid' : 'twilio';
     message.sender = sender.from;
     message.bodySha256 = sha256Hex(rendered.body);
+    if (rendered.whatsappContent) message.contentSid = rendered.whatsappContent.contentSid;
+    else delete message.contentSid;
     message.attemptStartedAt = attemptStartedAt;
     message.leaseUntil = new Date(now.getTime() + this.settings.leaseMs);
     delete message.dueAt;
@@ -295,6 +317,7 @@ export class Dispatcher {
       sender,
       body: rendered.body,
       ...(rendered.subject !== undefined ? { subject: rendered.subject } : {}),
+      ...(rendered.whatsappContent ? { whatsappContent: rendered.whatsappContent } : {}),
     };
   }
 
@@ -443,6 +466,7 @@ export class Dispatcher {
         : {}),
       body: job.body,
       ...(job.subject !== undefined ? { subject: job.subject } : {}),
+      ...(job.whatsappContent ? { whatsappContent: job.whatsappContent } : {}),
       ...(message.provider === 'twilio'
         ? {
             statusCallbackUrl: statusCallbackUrl(this.settings.webhookPublicBaseUrl, {
@@ -621,7 +645,10 @@ export class Dispatcher {
       message.dueAt = new Date(now.getTime() + this.settings.reconcileDelayMs);
       return [];
     }
-    if (address.kind !== 'found' || !message.bodySha256 || !message.sender) return unknown();
+    // A Content template's text is Twilio's rendering, not ours: it cannot be matched by hash.
+    if (address.kind !== 'found' || !message.bodySha256 || !message.sender || message.contentSid) {
+      return unknown();
+    }
     let lookup;
     try {
       lookup = await this.deps.provider.findSent({

@@ -30,6 +30,7 @@ interface MessageRow {
   sender: string | null;
   provider_message_id: string | null;
   body_sha256: string | null;
+  content_sid: string | null;
   attempt_started_at: Date | null;
   lease_until: Date | null;
   sent_at: Date | null;
@@ -48,6 +49,7 @@ const STATE_COLUMNS = [
   ['sender', 'sender', 'text'],
   ['provider_message_id', 'providerMessageId', 'text'],
   ['body_sha256', 'bodySha256', 'text'],
+  ['content_sid', 'contentSid', 'text'],
   ['attempt_started_at', 'attemptStartedAt', 'timestamptz'],
   ['lease_until', 'leaseUntil', 'timestamptz'],
   ['sent_at', 'sentAt', 'timestamptz'],
@@ -548,6 +550,7 @@ function recordOf(row: MessageRow): MessageRecord {
     ...optional('sender', row.sender),
     ...optional('providerMessageId', row.provider_message_id),
     ...optional('bodySha256', row.body_sha256),
+    ...optional('contentSid', row.content_sid),
     ...optional('attemptStartedAt', row.attempt_started_at),
     ...optional('leaseUntil', row.lease_until),
     ...optional('sentAt', row.sent_at),

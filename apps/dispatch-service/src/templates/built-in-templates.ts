@@ -32,6 +32,12 @@ export interface TemplateEntry {
   body: string;
   /** Email only, and required there. */
   subject?: string;
+  /**
+   * WhatsApp only: the Twilio Content template (HX…) Meta approved for this text, with
+   * `{{1}}` = brand and `{{2}}` = portal link. Without one the text is free-form, which WhatsApp
+   * only delivers within 24 hours of the debtor's last message.
+   */
+  whatsappContentSid?: string;
 }
 
 /** The default opt-out line per channel and language. */

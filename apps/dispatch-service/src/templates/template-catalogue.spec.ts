@@ -212,6 +212,33 @@ describe('tenant overrides', () => {
     expect(tenanted.renderMessage(input({ tenantId: 'other-bank' })).source).toBe('default');
   });
 
+  it('sends WhatsApp as an approved Content template when the entry names one', () => {
+    const contentSid = `HX${'ab'.repeat(16)}`;
+    const approved = new TemplateCatalogue({
+      tenants: {
+        'acme-bank': {
+          overrides: [override({ channel: 'whatsapp', whatsappContentSid: contentSid })],
+        },
+      },
+    });
+    expect(approved.renderMessage(input({ channel: 'whatsapp' })).whatsappContent).toEqual({
+      contentSid,
+      variables: { '1': 'Acme Bank', '2': LINK },
+    });
+    expect(catalogue.renderMessage(input({ channel: 'whatsapp' })).whatsappContent).toBeUndefined();
+  });
+
+  it.each<[string, Partial<TemplateEntry>]>([
+    ['a malformed content SID', { channel: 'whatsapp', whatsappContentSid: 'HX123' }],
+    ['a content SID on SMS', { whatsappContentSid: `HX${'ab'.repeat(16)}` }],
+  ])('rejects %s at construction', (_name, patch) => {
+    expect(
+      errorCode(
+        () => new TemplateCatalogue({ tenants: { 'acme-bank': { overrides: [override(patch)] } } }),
+      ),
+    ).toBe(TemplateErrorCode.InvalidTemplate);
+  });
+
   it('serves a regional variant to that region and the base language to others', () => {
     const tenanted = new TemplateCatalogue({
       tenants: { 'acme-bank': { overrides: [override({ locale: 'es-mx' })] } },

@@ -63,6 +63,8 @@ export interface RenderedMessage {
   body: string;
   /** Email only. */
   subject?: string;
+  /** WhatsApp with an approved template: what to send instead of free-form text. */
+  whatsappContent?: { contentSid: string; variables: Record<string, string> };
   /** Which entry was used after fallbacks. */
   locale: string;
   tone: MessageTone;
@@ -182,6 +184,12 @@ export class TemplateCatalogue {
     }
     const rendered: RenderedMessage = { body, locale: entry.locale, tone: entry.tone, source };
     if (subject !== undefined) rendered.subject = subject;
+    if (entry.whatsappContentSid !== undefined) {
+      rendered.whatsappContent = {
+        contentSid: entry.whatsappContentSid,
+        variables: { '1': brand, '2': values.link },
+      };
+    }
     return rendered;
   }
 }
@@ -273,6 +281,12 @@ export function templateProblems(entry: TemplateEntry): string[] {
     if (entry.subject !== undefined) problems.push(`${entry.channel} has no subject`);
     const words = discretionViolations(bare(entry.body));
     if (words.length > 0) problems.push(`body not discreet: ${words.join(', ')}`);
+  }
+  if (entry.whatsappContentSid !== undefined) {
+    if (entry.channel !== 'whatsapp') problems.push('only WhatsApp has a content template');
+    else if (!/^HX[0-9a-f]{32}$/.test(entry.whatsappContentSid)) {
+      problems.push('whatsappContentSid must be HX + 32 hex');
+    }
   }
   return problems;
 }

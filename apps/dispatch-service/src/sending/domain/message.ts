@@ -80,6 +80,8 @@ export interface MessageRecord extends MessageRequest {
   sender?: string;
   providerMessageId?: string;
   bodySha256?: string;
+  /** Sent as this approved WhatsApp Content template rather than as text. */
+  contentSid?: string;
   attemptStartedAt?: Date;
   leaseUntil?: Date;
   sentAt?: Date;

@@ -56,6 +56,9 @@ function point(overrides: Partial<ContactPointRecord> = {}): ContactPointRecord 
 }
 
 const MOBILE = point();
+const WHATSAPP_CONSENTED = point({
+  consents: [{ channel: 'whatsapp', status: 'granted', recordedAt: ago(30 * DAY) }],
+});
 const SECOND_MOBILE = point({ contactPointId: 'cp-mobile-2', preferred: false });
 const EMAIL = point({ contactPointId: 'cp-email', kind: 'email', preferred: false });
 const WORK_EMAIL = point({ contactPointId: 'cp-email-2', kind: 'email', preferred: true });
@@ -411,7 +414,32 @@ const cases: Case[] = [
   {
     name: 'WhatsApp without recorded consent (required under UK_FCA) → block consent.missing',
     message: { channel: 'whatsapp' },
+    context: { whatsappTemplateApproved: true },
     expected: blocks('consent.missing'),
+  },
+  {
+    name: 'WhatsApp free-form (no approved template) outside the 24 h window → block',
+    message: { channel: 'whatsapp' },
+    context: { projection: projection({ contactPoints: [WHATSAPP_CONSENTED] }) },
+    expected: blocks('whatsapp.window_closed'),
+  },
+  {
+    name: 'WhatsApp free-form within 24 h of the debtor’s last message → sent',
+    message: { channel: 'whatsapp' },
+    context: {
+      projection: projection({ contactPoints: [WHATSAPP_CONSENTED] }),
+      lastInboundWhatsAppAt: ago(2 * HOUR),
+    },
+    expected: sends(),
+  },
+  {
+    name: 'WhatsApp with an approved template outside the window → sent',
+    message: { channel: 'whatsapp' },
+    context: {
+      projection: projection({ contactPoints: [WHATSAPP_CONSENTED] }),
+      whatsappTemplateApproved: true,
+    },
+    expected: sends(),
   },
 
   // Vulnerability.

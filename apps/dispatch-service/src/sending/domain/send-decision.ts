@@ -38,6 +38,8 @@ export interface SendContext {
   /** Opt-outs and opt-ins dispatch recorded itself (STOP, START, provider refusals). */
   optEvents: readonly OptEvent[];
   lastInboundWhatsAppAt?: Date;
+  /** WhatsApp: the message's template is an approved Content template (else free-form text). */
+  whatsappTemplateApproved?: boolean;
 }
 
 /** How long a command waits for its debtor's case events before it is blocked. */
@@ -121,8 +123,8 @@ export function decideSend(message: MessageRecord, context: SendContext): SendDe
       contactPoint: policyContactPointOf(contactPoint),
       purpose: message.purpose,
       tone: message.tone,
-      // Commands use the catalogue's templates, which are registered with Meta as approved.
-      whatsappMessage: 'template',
+      // Free-form text reaches WhatsApp only within 24 h of the debtor's last message.
+      whatsappMessage: context.whatsappTemplateApproved ? 'template' : 'free_form',
     },
     state,
     context.history,
