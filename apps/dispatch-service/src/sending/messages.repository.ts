@@ -203,17 +203,8 @@ export class MessagesRepository {
   }
 
   /** Writes the message's state columns. */
-  async saveState(db: SqlRunner, message: MessageRecord): Promise<void> {
-    const values: unknown[] = [message.tenantId, message.dispatchId];
-    const sets = STATE_COLUMNS.map(([column, field], index) => {
-      values.push(message[field] ?? null);
-      return `"${column}" = $${index + 3}`;
-    });
-    await db.query(
-      `UPDATE "${this.s}"."messages" SET ${sets.join(', ')}, "updated_at" = now()
-        WHERE "tenant_id" = $1 AND "dispatch_id" = $2`,
-      values,
-    );
+  saveState(db: SqlRunner, message: MessageRecord): Promise<void> {
+    return this.saveStates(db, [message]);
   }
 
   /** Writes several messages' state columns in one statement (a decided batch). */
@@ -321,29 +312,6 @@ export class MessagesRepository {
     return new Map(rows.map((row) => [row.debtor_id, row.at]));
   }
 
-  /** The debtor's message attempts in the caps' horizon, as the policy reads history. */
-  async attemptsOf(
-    db: SqlRunner,
-    scope: TenantScope,
-    debtorId: string,
-    now: Date,
-  ): Promise<ContactAttempt[]> {
-    const rows = rowsOf<{ channel: Channel; at: Date; status: MessageStatus }>(
-      await db.query(
-        `SELECT "channel", "attempt_started_at" AS "at", "status" FROM "${this.s}"."messages"
-          WHERE "tenant_id" = $1 AND "debtor_id" = $2 AND "origin" = 'command'
-            AND "attempt_started_at" > $3
-            AND "status" IN ('sending', 'reconciling', 'sent', 'delivered', 'read', 'unknown')`,
-        [scope.tenantId, debtorId, new Date(now.getTime() - HISTORY_DAYS * 86_400_000)],
-      ),
-    );
-    return rows.map((row) => ({
-      channel: row.channel,
-      at: row.at,
-      outcome: row.status === 'delivered' || row.status === 'read' ? row.status : 'sent',
-    }));
-  }
-
   async recordConsentChange(
     db: SqlRunner,
     scope: TenantScope,
@@ -363,43 +331,6 @@ export class MessagesRepository {
         change.at,
       ],
     );
-  }
-
-  async optEventsOf(db: SqlRunner, scope: TenantScope, debtorId: string): Promise<OptEvent[]> {
-    const rows = rowsOf<{
-      channel: Channel;
-      contact_point_id: string | null;
-      kind: OptEvent['kind'];
-      at: Date;
-    }>(
-      await db.query(
-        `SELECT "channel", "contact_point_id", "kind", "at" FROM "${this.s}"."consent_changes"
-          WHERE "tenant_id" = $1 AND "debtor_id" = $2 ORDER BY "at", "id"`,
-        [scope.tenantId, debtorId],
-      ),
-    );
-    return rows.map((row) => ({
-      kind: row.kind,
-      channel: row.channel,
-      ...(row.contact_point_id ? { contactPointId: row.contact_point_id } : {}),
-      at: row.at,
-    }));
-  }
-
-  async lastInboundAt(
-    db: SqlRunner,
-    scope: TenantScope,
-    debtorId: string,
-    channel: SenderChannel,
-  ): Promise<Date | undefined> {
-    const [row] = rowsOf<{ at: Date | null }>(
-      await db.query(
-        `SELECT max("received_at") AS "at" FROM "${this.s}"."inbound_messages"
-          WHERE "tenant_id" = $1 AND "debtor_id" = $2 AND "channel" = $3`,
-        [scope.tenantId, debtorId, channel],
-      ),
-    );
-    return row?.at ?? undefined;
   }
 
   /** False when this provider message was recorded before (a redelivered webhook). */
