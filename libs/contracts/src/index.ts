@@ -16,6 +16,9 @@ export * from './gen/clement/platform/v1/probe_pb';
 export * as caseV1 from './gen/clement/case/v1/case_pb';
 export * as crmV1 from './gen/clement/crm/v1/crm_pb';
 export * as dispatchV1 from './gen/clement/dispatch/v1/dispatch_pb';
+export * as paymentV1 from './gen/clement/payment/v1/payment_pb';
+export * as portalV1 from './gen/clement/portal/v1/portal_pb';
+export * as strategyV1 from './gen/clement/strategy/v1/strategy_pb';
 
 export * from './registry';
 export * from './topics';

@@ -8,7 +8,10 @@ import { file_clement_common_v1_money } from './gen/clement/common/v1/money_pb';
 import { file_clement_common_v1_vulnerability } from './gen/clement/common/v1/vulnerability_pb';
 import { file_clement_crm_v1_crm } from './gen/clement/crm/v1/crm_pb';
 import { file_clement_dispatch_v1_dispatch } from './gen/clement/dispatch/v1/dispatch_pb';
+import { file_clement_payment_v1_payment } from './gen/clement/payment/v1/payment_pb';
 import { file_clement_platform_v1_probe } from './gen/clement/platform/v1/probe_pb';
+import { file_clement_portal_v1_portal } from './gen/clement/portal/v1/portal_pb';
+import { file_clement_strategy_v1_strategy } from './gen/clement/strategy/v1/strategy_pb';
 
 /** Every generated proto file; registry.spec.ts fails when a generated file is missing here. */
 export const contractFiles: readonly DescFile[] = [
@@ -21,7 +24,10 @@ export const contractFiles: readonly DescFile[] = [
   file_clement_common_v1_vulnerability,
   file_clement_crm_v1_crm,
   file_clement_dispatch_v1_dispatch,
+  file_clement_payment_v1_payment,
   file_clement_platform_v1_probe,
+  file_clement_portal_v1_portal,
+  file_clement_strategy_v1_strategy,
 ];
 
 /** All Clement message and enum types, by protobuf full name. */

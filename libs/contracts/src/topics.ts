@@ -2,6 +2,9 @@ import type { DescMessage, Message, MessageShape } from '@bufbuild/protobuf';
 import * as caseV1 from './gen/clement/case/v1/case_pb';
 import * as crmV1 from './gen/clement/crm/v1/crm_pb';
 import * as dispatchV1 from './gen/clement/dispatch/v1/dispatch_pb';
+import * as paymentV1 from './gen/clement/payment/v1/payment_pb';
+import * as portalV1 from './gen/clement/portal/v1/portal_pb';
+import * as strategyV1 from './gen/clement/strategy/v1/strategy_pb';
 import { ProbeEmittedSchema } from './gen/clement/platform/v1/probe_pb';
 
 /**
@@ -193,6 +196,33 @@ export const DISPATCH_EVENT_MESSAGES = [
   dispatchV1.ContactOptedInSchema,
 ] as const;
 
+/** Published by payment-service on `payment.internal.events.v1`. */
+export const PAYMENT_EVENT_MESSAGES = [
+  paymentV1.PaymentSucceededSchema,
+  paymentV1.PaymentFailedSchema,
+  paymentV1.PromiseMadeSchema,
+  paymentV1.PromiseKeptSchema,
+  paymentV1.PromiseBrokenSchema,
+  paymentV1.PlanCreatedSchema,
+  paymentV1.PlanChangedSchema,
+  paymentV1.PlanBreachedSchema,
+  paymentV1.PlanCompletedSchema,
+  paymentV1.PlanCancelledSchema,
+] as const;
+
+/** Published by the debtor portal on `portal.internal.events.v1`. */
+export const PORTAL_EVENT_MESSAGES = [portalV1.PortalVisitedSchema] as const;
+
+/** Published by strategy-service on `strategy.internal.events.v1`. */
+export const STRATEGY_EVENT_MESSAGES = [
+  strategyV1.StrategyVersionActivatedSchema,
+  strategyV1.CaseAssignedSchema,
+  strategyV1.DecisionMadeSchema,
+  strategyV1.AgentTaskCreatedSchema,
+  strategyV1.AgentTaskClaimedSchema,
+  strategyV1.AgentTaskCompletedSchema,
+] as const;
+
 /**
  * Every topic Clement uses, keyed by a camelCase id. Add new topics here (and only here), then
  * run tools/scripts/codegen.sh to refresh deploy/kafka/topics.txt.
@@ -252,6 +282,34 @@ export const topicCatalogue = {
       'clicked), replies and opt-outs, published by dispatch-service. No personal data. Keyed ' +
       '`<tenant>:<debtor id>`.',
     messages: DISPATCH_EVENT_MESSAGES,
+  }),
+  paymentEvents: defineTopic({
+    name: 'payment.internal.events.v1',
+    partitions: 12,
+    retentionMs: 30 * DAY_MS,
+    description:
+      'Payments, promises to pay and payment plans, published by payment-service. No personal ' +
+      'data. Keyed `<tenant>:<debtor id>`.',
+    messages: PAYMENT_EVENT_MESSAGES,
+  }),
+  portalEvents: defineTopic({
+    name: 'portal.internal.events.v1',
+    partitions: 12,
+    retentionMs: 30 * DAY_MS,
+    description:
+      'What debtors do on the self-service portal (visits). No personal data. Keyed ' +
+      '`<tenant>:<debtor id>`.',
+    messages: PORTAL_EVENT_MESSAGES,
+  }),
+  strategyEvents: defineTopic({
+    name: 'strategy.internal.events.v1',
+    partitions: 12,
+    retentionMs: 90 * DAY_MS,
+    description:
+      'Strategy activations, champion/challenger assignments, every engine decision with the ' +
+      'version, segment, step and rule behind it, and agent tasks, published by strategy-service. ' +
+      'Keyed `<tenant>:<debtor id>` (`<tenant>:<strategy id>` for activations).',
+    messages: STRATEGY_EVENT_MESSAGES,
   }),
 } as const satisfies Record<string, TopicDefinition>;
 
