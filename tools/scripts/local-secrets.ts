@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { mintToken } from '../../apps/case-service/src/auth/dev-token';
+import { mintToken } from '@clement/staff-api';
 
 /** Secrets of a laptop run, generated on first use and kept (owner-only) so data stays readable. */
 export interface LocalSecrets {

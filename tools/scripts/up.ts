@@ -28,7 +28,7 @@ import {
   readTopicToEnd,
 } from '@clement/messaging';
 import { createServiceDataSource, ensureSchema, runMigrations } from '@clement/persistence';
-import { mintToken } from '../../apps/case-service/src/auth/dev-token';
+import { mintToken } from '@clement/staff-api';
 import { parseSendOptions, publishSendMessages } from '../../apps/cli/src/dispatch/send-message';
 import { buildProgram } from '../../apps/cli/src/program';
 import { loadLocalSecrets, sendgridWebhookPublicKey } from './local-secrets';

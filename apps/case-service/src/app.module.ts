@@ -3,11 +3,13 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { MessagingModule } from '@clement/messaging/nest';
 import { ObservabilityModule } from '@clement/observability';
 import { databaseReadinessCheck, serviceDataSourceOptions } from '@clement/persistence';
+import { AuthModule } from '@clement/staff-api';
 import { DataSource } from 'typeorm';
 import { CaseServiceConfig, SERVICE_NAME } from './config';
-import { AuthModule } from './auth';
 import { CaseManagementModule } from './case-management.module';
 import { caseServiceMigrations } from './migrations';
+// Registers the case and debtor error codes with the shared HTTP error filter.
+import './domain-error-statuses';
 
 export const CLOUDEVENTS_SOURCE = '/clement/case-service';
 

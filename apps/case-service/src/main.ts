@@ -6,7 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { loadCaseServiceConfig, SERVICE_NAME } from './config';
-import { configureHttp, setupOpenApi } from './http';
+import { configureHttp, setupOpenApi } from '@clement/staff-api';
 import { telemetry } from './telemetry';
 
 runService({

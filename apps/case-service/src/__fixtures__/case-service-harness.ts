@@ -8,9 +8,8 @@ import { createKafkajsPort, type KafkaPort, provisionTopics } from '@clement/mes
 import { runMigrations } from '@clement/persistence';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../app.module';
-import { mintToken } from '../auth/dev-token';
+import { configureHttp, mintToken } from '@clement/staff-api';
 import { loadCaseServiceConfig, type CaseServiceConfig } from '../config';
-import { configureHttp } from '../http';
 
 export const TEST_JWT_SECRET = 'case-service-integration-tests-shared-secret-0123456789';
 

@@ -1,7 +1,15 @@
 import { Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal, requireTenant, Roles, StaffApi } from '../auth';
-import { ErrorBodySchema, ValidBody, ValidQuery } from '../http';
+import {
+  CurrentPrincipal,
+  ErrorBodySchema,
+  type Principal,
+  requireTenant,
+  Roles,
+  StaffApi,
+  ValidBody,
+  ValidQuery,
+} from '@clement/staff-api';
 import { TenantScope } from '../tenancy/tenant-scope';
 import { CaseCommands, staffActor } from './case-commands';
 import { CaseQueries } from './case-queries';

@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { errorBody } from '../http';
+import { errorBody } from '@clement/staff-api';
 
 /** Keyset cursor: the last case's (openedAt, id), opaque to clients. */
 export function encodeCursor(position: { openedAt: Date; id: string }): string {

@@ -17,8 +17,15 @@ import {
 } from '@nestjs/swagger';
 import { metrics } from '@opentelemetry/api';
 import { IsUUID, Matches } from 'class-validator';
-import { CurrentPrincipal, type Principal, Roles, StaffApi } from '../auth';
-import { errorBody, ErrorBodySchema, ValidBody } from '../http';
+import {
+  CurrentPrincipal,
+  errorBody,
+  ErrorBodySchema,
+  type Principal,
+  Roles,
+  StaffApi,
+  ValidBody,
+} from '@clement/staff-api';
 import { TENANT_ID_PATTERN, TenantScope } from '../tenancy/tenant-scope';
 import { ContactAddresses, type ContactAddressResult } from './contact-addresses';
 import type { ContactPointKindName } from './debtors.repository';

@@ -1,8 +1,14 @@
 import { Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal, requireTenant, Roles, StaffApi } from '../auth';
+import {
+  CurrentPrincipal,
+  type Principal,
+  requireTenant,
+  Roles,
+  StaffApi,
+  ValidBody,
+} from '@clement/staff-api';
 import { staffActor } from '../cases/case-commands';
-import { ValidBody } from '../http';
 import { TenantScope } from '../tenancy/tenant-scope';
 import { DebtorPrivacy } from './debtor-privacy';
 import { DebtorSearchRequest, LegalRetentionRequest } from './dto/debtor-requests';

@@ -2,7 +2,7 @@ import type { CaseStatusName } from './case-lifecycle';
 
 /**
  * Errors of case-service's domain. Domain code throws these; the edges translate the code: the
- * HTTP filter to a status (src/http/domain-error-status.ts), Kafka consumers to retry or
+ * HTTP filter to a status (registered in src/domain-error-statuses.ts), Kafka consumers to retry or
  * dead-letter. No HTTP or Nest types here.
  */
 export enum CaseErrorCode {

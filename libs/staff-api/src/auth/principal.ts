@@ -1,4 +1,4 @@
-/** The staff roles the case service knows; a token's other roles are ignored. */
+/** The staff roles Clement's services know; a token's other roles are ignored. */
 export const STAFF_ROLES = [
   'agent',
   'strategy-admin',

@@ -1,5 +1,9 @@
 import type { ValidationError } from 'class-validator';
-import { domainErrorStatus, isCodedError } from './domain-error-status';
+import {
+  domainErrorStatus,
+  isCodedError,
+  registerDomainErrorStatuses,
+} from './domain-error-status';
 import { codeForStatus } from './error-body';
 import { fieldErrors } from './validation';
 
@@ -14,13 +18,14 @@ describe('domainErrorStatus', () => {
     expect(domainErrorStatus('ECONNREFUSED', table)).toBeUndefined();
   });
 
-  it('knows the case and debtor codes out of the box', () => {
-    expect(domainErrorStatus('case.not_found')).toBe(404);
-    expect(domainErrorStatus('case.illegal_transition')).toBe(409);
-    expect(domainErrorStatus('case.conflict')).toBe(409);
-    expect(domainErrorStatus('debtor.legal_retention')).toBe(409);
-    expect(domainErrorStatus('debtor.already_erased')).toBe(409);
-    expect(domainErrorStatus('debtor.not_found')).toBe(404);
+  it('uses the codes services register, and refuses a conflicting registration', () => {
+    registerDomainErrorStatuses({ 'widget.not_found': 404, gadget: 409 });
+    registerDomainErrorStatuses({ 'widget.not_found': 404 });
+    expect(domainErrorStatus('widget.not_found')).toBe(404);
+    expect(domainErrorStatus('gadget.locked')).toBe(409);
+    expect(() => registerDomainErrorStatuses({ 'widget.not_found': 410 })).toThrow(
+      'already mapped to 404',
+    );
   });
 
   it('recognises domain errors by shape only', () => {

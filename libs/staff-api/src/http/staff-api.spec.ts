@@ -30,7 +30,7 @@ import { requireTenant } from '../auth/require-tenant';
 import { Roles } from '../auth/roles.decorator';
 import { StaffApi } from '../auth/staff-api.decorator';
 import { configureHttp, setupOpenApi } from './configure-http';
-import { DOMAIN_ERROR_STATUS } from './domain-error-status';
+import { DOMAIN_ERROR_STATUS, registerDomainErrorStatuses } from './domain-error-status';
 import type { ErrorBody } from './error-body';
 import { ValidBody } from './validation';
 
@@ -123,6 +123,8 @@ class PublicController {
     return { public: true };
   }
 }
+
+registerDomainErrorStatuses({ 'case.not_found': 404, 'case.illegal_transition': 409 });
 
 @Module({
   imports: [AuthModule.forRoot({ sharedSecret: SECRET, issuer: ISSUER })],

@@ -10,6 +10,7 @@ export {
   DOMAIN_ERROR_STATUS,
   domainErrorStatus,
   isCodedError,
+  registerDomainErrorStatuses,
 } from './domain-error-status';
 export {
   type ErrorBody,

@@ -1,0 +1,3 @@
+export * from './auth';
+export { type DevTokenClaims, mintToken } from './auth/dev-token';
+export * from './http';
