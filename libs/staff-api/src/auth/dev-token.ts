@@ -42,7 +42,7 @@ export async function mintToken(secret: string, claims: DevTokenClaims): Promise
 }
 
 /**
- * `AUTH_SHARED_SECRET=… node --require tsx/cjs apps/case-service/src/auth/dev-token.ts \
+ * `AUTH_SHARED_SECRET=… node --require tsx/cjs libs/staff-api/src/auth/dev-token.ts \
  *    --sub alice --tenant tenant-1 --roles agent,auditor` prints a token.
  */
 async function main(): Promise<void> {
