@@ -221,6 +221,8 @@ export const STRATEGY_EVENT_MESSAGES = [
   strategyV1.AgentTaskCreatedSchema,
   strategyV1.AgentTaskClaimedSchema,
   strategyV1.AgentTaskCompletedSchema,
+  strategyV1.AgentTaskReleasedSchema,
+  strategyV1.AgentTaskCancelledSchema,
 ] as const;
 
 /**

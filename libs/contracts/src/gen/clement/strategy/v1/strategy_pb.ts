@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file clement/strategy/v1/strategy.proto.
  */
 export const file_clement_strategy_v1_strategy: GenFile = /*@__PURE__*/
-  fileDesc("CiJjbGVtZW50L3N0cmF0ZWd5L3YxL3N0cmF0ZWd5LnByb3RvEhNjbGVtZW50LnN0cmF0ZWd5LnYxIq8CChhTdHJhdGVneVZlcnNpb25BY3RpdmF0ZWQSEwoLc3RyYXRlZ3lfaWQYASABKAkSDwoHdmVyc2lvbhgCIAEoDRIYChBwcmV2aW91c192ZXJzaW9uGAMgASgNEhcKD2RvY3VtZW50X3NoYTI1NhgEIAEoCRIeChZjaGFsbGVuZ2VyX3N0cmF0ZWd5X2lkGAUgASgJEhoKEmNoYWxsZW5nZXJfdmVyc2lvbhgGIAEoDRIcChRjaGFsbGVuZ2VyX3NoYXJlX2JwcxgHIAEoDRIuCgxhY3RpdmF0ZWRfYnkYCCABKAsyGC5jbGVtZW50LmNvbW1vbi52MS5BY3RvchIwCgxhY3RpdmF0ZWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIvABCgxDYXNlQXNzaWduZWQSDwoHY2FzZV9pZBgBIAEoCRIRCglkZWJ0b3JfaWQYAiABKAkSEwoLc3RyYXRlZ3lfaWQYAyABKAkSDwoHdmVyc2lvbhgEIAEoDRItCgNhcm0YBSABKA4yIC5jbGVtZW50LnN0cmF0ZWd5LnYxLlN0cmF0ZWd5QXJtEhwKFGNoYW1waW9uX3N0cmF0ZWd5X2lkGAYgASgJEhgKEGNoYW1waW9uX3ZlcnNpb24YByABKA0SLwoLYXNzaWduZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIlMKEVNjb3JlQ29udHJpYnV0aW9uEg8KB2ZlYXR1cmUYASABKAkSDQoFdmFsdWUYAiABKAESDgoGd2VpZ2h0GAMgASgBEg4KBnBvaW50cxgEIAEoASJuChBTY29yZUV4cGxhbmF0aW9uEg0KBXNjb3JlGAEgASgNEgwKBGJhc2UYAiABKAESPQoNY29udHJpYnV0aW9ucxgDIAMoCzImLmNsZW1lbnQuc3RyYXRlZ3kudjEuU2NvcmVDb250cmlidXRpb24izAMKDERlY2lzaW9uTWFkZRITCgtkZWNpc2lvbl9pZBgBIAEoCRIPCgdjYXNlX2lkGAIgASgJEhEKCWRlYnRvcl9pZBgDIAEoCRITCgtzdHJhdGVneV9pZBgEIAEoCRIPCgd2ZXJzaW9uGAUgASgNEi0KA2FybRgGIAEoDjIgLmNsZW1lbnQuc3RyYXRlZ3kudjEuU3RyYXRlZ3lBcm0SEgoKc2VnbWVudF9pZBgHIAEoCRIPCgdwYXRoX2lkGAggASgJEg8KB3N0ZXBfaWQYCSABKAkSDAoEcnVsZRgKIAEoCRIzCgZhY3Rpb24YCyABKA4yIy5jbGVtZW50LnN0cmF0ZWd5LnYxLkRlY2lzaW9uQWN0aW9uEhQKDGRpc3BhdGNoX2lkcxgMIAMoCRIPCgd0YXNrX2lkGA0gASgJEg4KBmRldGFpbBgOIAEoCRIYChB0cmlnZ2VyX2V2ZW50X2lkGA8gASgJEjQKBXNjb3JlGBAgASgLMiUuY2xlbWVudC5zdHJhdGVneS52MS5TY29yZUV4cGxhbmF0aW9uEi4KCmRlY2lkZWRfYXQYESABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIukBChBBZ2VudFRhc2tDcmVhdGVkEg8KB3Rhc2tfaWQYASABKAkSDwoHY2FzZV9pZBgCIAEoCRIRCglkZWJ0b3JfaWQYAyABKAkSDQoFcXVldWUYBCABKAkSDgoGcmVhc29uGAUgASgJEhAKCHByaW9yaXR5GAYgASgNEhMKC2RlY2lzaW9uX2lkGAcgASgJEioKBmR1ZV9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKY3JlYXRlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAipQEKEEFnZW50VGFza0NsYWltZWQSDwoHdGFza19pZBgBIAEoCRIPCgdjYXNlX2lkGAIgASgJEhEKCWRlYnRvcl9pZBgDIAEoCRIsCgpjbGFpbWVkX2J5GAQgASgLMhguY2xlbWVudC5jb21tb24udjEuQWN0b3ISLgoKY2xhaW1lZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAivAEKEkFnZW50VGFza0NvbXBsZXRlZBIPCgd0YXNrX2lkGAEgASgJEg8KB2Nhc2VfaWQYAiABKAkSEQoJZGVidG9yX2lkGAMgASgJEg8KB291dGNvbWUYBCABKAkSLgoMY29tcGxldGVkX2J5GAUgASgLMhguY2xlbWVudC5jb21tb24udjEuQWN0b3ISMAoMY29tcGxldGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCpjCgtTdHJhdGVneUFybRIcChhTVFJBVEVHWV9BUk1fVU5TUEVDSUZJRUQQABIZChVTVFJBVEVHWV9BUk1fQ0hBTVBJT04QARIbChdTVFJBVEVHWV9BUk1fQ0hBTExFTkdFUhACKssCCg5EZWNpc2lvbkFjdGlvbhIfChtERUNJU0lPTl9BQ1RJT05fVU5TUEVDSUZJRUQQABIeChpERUNJU0lPTl9BQ1RJT05fRU5URVJfUEFUSBABEhgKFERFQ0lTSU9OX0FDVElPTl9TRU5EEAISIAocREVDSVNJT05fQUNUSU9OX0NBTkNFTF9TRU5EUxADEhgKFERFQ0lTSU9OX0FDVElPTl9XQUlUEAQSGgoWREVDSVNJT05fQUNUSU9OX0JSQU5DSBAFEhwKGERFQ0lTSU9OX0FDVElPTl9FU0NBTEFURRAGEhkKFURFQ0lTSU9OX0FDVElPTl9QQVVTRRAHEhoKFkRFQ0lTSU9OX0FDVElPTl9SRVNVTUUQCBIXChNERUNJU0lPTl9BQ1RJT05fRU5EEAkSGAoUREVDSVNJT05fQUNUSU9OX1NLSVAQCiqxAQoPQWdlbnRUYXNrU3RhdHVzEiEKHUFHRU5UX1RBU0tfU1RBVFVTX1VOU1BFQ0lGSUVEEAASGgoWQUdFTlRfVEFTS19TVEFUVVNfT1BFThABEh0KGUFHRU5UX1RBU0tfU1RBVFVTX0NMQUlNRUQQAhIfChtBR0VOVF9UQVNLX1NUQVRVU19DT01QTEVURUQQAxIfChtBR0VOVF9UQVNLX1NUQVRVU19DQU5DRUxMRUQQBGIGcHJvdG8z", [file_clement_common_v1_actor, file_google_protobuf_timestamp]);
+  fileDesc("CiJjbGVtZW50L3N0cmF0ZWd5L3YxL3N0cmF0ZWd5LnByb3RvEhNjbGVtZW50LnN0cmF0ZWd5LnYxIs0CChhTdHJhdGVneVZlcnNpb25BY3RpdmF0ZWQSEwoLc3RyYXRlZ3lfaWQYASABKAkSDwoHdmVyc2lvbhgCIAEoDRIYChBwcmV2aW91c192ZXJzaW9uGAMgASgNEhcKD2RvY3VtZW50X3NoYTI1NhgEIAEoCRIeChZjaGFsbGVuZ2VyX3N0cmF0ZWd5X2lkGAUgASgJEhoKEmNoYWxsZW5nZXJfdmVyc2lvbhgGIAEoDRIcChRjaGFsbGVuZ2VyX3NoYXJlX2JwcxgHIAEoDRIuCgxhY3RpdmF0ZWRfYnkYCCABKAsyGC5jbGVtZW50LmNvbW1vbi52MS5BY3RvchIwCgxhY3RpdmF0ZWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhwKFHByZXZpb3VzX3N0cmF0ZWd5X2lkGAogASgJIvABCgxDYXNlQXNzaWduZWQSDwoHY2FzZV9pZBgBIAEoCRIRCglkZWJ0b3JfaWQYAiABKAkSEwoLc3RyYXRlZ3lfaWQYAyABKAkSDwoHdmVyc2lvbhgEIAEoDRItCgNhcm0YBSABKA4yIC5jbGVtZW50LnN0cmF0ZWd5LnYxLlN0cmF0ZWd5QXJtEhwKFGNoYW1waW9uX3N0cmF0ZWd5X2lkGAYgASgJEhgKEGNoYW1waW9uX3ZlcnNpb24YByABKA0SLwoLYXNzaWduZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIlMKEVNjb3JlQ29udHJpYnV0aW9uEg8KB2ZlYXR1cmUYASABKAkSDQoFdmFsdWUYAiABKAESDgoGd2VpZ2h0GAMgASgBEg4KBnBvaW50cxgEIAEoASJuChBTY29yZUV4cGxhbmF0aW9uEg0KBXNjb3JlGAEgASgNEgwKBGJhc2UYAiABKAESPQoNY29udHJpYnV0aW9ucxgDIAMoCzImLmNsZW1lbnQuc3RyYXRlZ3kudjEuU2NvcmVDb250cmlidXRpb24izAMKDERlY2lzaW9uTWFkZRITCgtkZWNpc2lvbl9pZBgBIAEoCRIPCgdjYXNlX2lkGAIgASgJEhEKCWRlYnRvcl9pZBgDIAEoCRITCgtzdHJhdGVneV9pZBgEIAEoCRIPCgd2ZXJzaW9uGAUgASgNEi0KA2FybRgGIAEoDjIgLmNsZW1lbnQuc3RyYXRlZ3kudjEuU3RyYXRlZ3lBcm0SEgoKc2VnbWVudF9pZBgHIAEoCRIPCgdwYXRoX2lkGAggASgJEg8KB3N0ZXBfaWQYCSABKAkSDAoEcnVsZRgKIAEoCRIzCgZhY3Rpb24YCyABKA4yIy5jbGVtZW50LnN0cmF0ZWd5LnYxLkRlY2lzaW9uQWN0aW9uEhQKDGRpc3BhdGNoX2lkcxgMIAMoCRIPCgd0YXNrX2lkGA0gASgJEg4KBmRldGFpbBgOIAEoCRIYChB0cmlnZ2VyX2V2ZW50X2lkGA8gASgJEjQKBXNjb3JlGBAgASgLMiUuY2xlbWVudC5zdHJhdGVneS52MS5TY29yZUV4cGxhbmF0aW9uEi4KCmRlY2lkZWRfYXQYESABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIukBChBBZ2VudFRhc2tDcmVhdGVkEg8KB3Rhc2tfaWQYASABKAkSDwoHY2FzZV9pZBgCIAEoCRIRCglkZWJ0b3JfaWQYAyABKAkSDQoFcXVldWUYBCABKAkSDgoGcmVhc29uGAUgASgJEhAKCHByaW9yaXR5GAYgASgNEhMKC2RlY2lzaW9uX2lkGAcgASgJEioKBmR1ZV9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKY3JlYXRlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAipQEKEEFnZW50VGFza0NsYWltZWQSDwoHdGFza19pZBgBIAEoCRIPCgdjYXNlX2lkGAIgASgJEhEKCWRlYnRvcl9pZBgDIAEoCRIsCgpjbGFpbWVkX2J5GAQgASgLMhguY2xlbWVudC5jb21tb24udjEuQWN0b3ISLgoKY2xhaW1lZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAivAEKEkFnZW50VGFza0NvbXBsZXRlZBIPCgd0YXNrX2lkGAEgASgJEg8KB2Nhc2VfaWQYAiABKAkSEQoJZGVidG9yX2lkGAMgASgJEg8KB291dGNvbWUYBCABKAkSLgoMY29tcGxldGVkX2J5GAUgASgLMhguY2xlbWVudC5jb21tb24udjEuQWN0b3ISMAoMY29tcGxldGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKoAQoRQWdlbnRUYXNrUmVsZWFzZWQSDwoHdGFza19pZBgBIAEoCRIPCgdjYXNlX2lkGAIgASgJEhEKCWRlYnRvcl9pZBgDIAEoCRItCgtyZWxlYXNlZF9ieRgEIAEoCzIYLmNsZW1lbnQuY29tbW9uLnYxLkFjdG9yEi8KC3JlbGVhc2VkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKLAQoSQWdlbnRUYXNrQ2FuY2VsbGVkEg8KB3Rhc2tfaWQYASABKAkSDwoHY2FzZV9pZBgCIAEoCRIRCglkZWJ0b3JfaWQYAyABKAkSDgoGcmVhc29uGAQgASgJEjAKDGNhbmNlbGxlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAqYwoLU3RyYXRlZ3lBcm0SHAoYU1RSQVRFR1lfQVJNX1VOU1BFQ0lGSUVEEAASGQoVU1RSQVRFR1lfQVJNX0NIQU1QSU9OEAESGwoXU1RSQVRFR1lfQVJNX0NIQUxMRU5HRVIQAirLAgoORGVjaXNpb25BY3Rpb24SHwobREVDSVNJT05fQUNUSU9OX1VOU1BFQ0lGSUVEEAASHgoaREVDSVNJT05fQUNUSU9OX0VOVEVSX1BBVEgQARIYChRERUNJU0lPTl9BQ1RJT05fU0VORBACEiAKHERFQ0lTSU9OX0FDVElPTl9DQU5DRUxfU0VORFMQAxIYChRERUNJU0lPTl9BQ1RJT05fV0FJVBAEEhoKFkRFQ0lTSU9OX0FDVElPTl9CUkFOQ0gQBRIcChhERUNJU0lPTl9BQ1RJT05fRVNDQUxBVEUQBhIZChVERUNJU0lPTl9BQ1RJT05fUEFVU0UQBxIaChZERUNJU0lPTl9BQ1RJT05fUkVTVU1FEAgSFwoTREVDSVNJT05fQUNUSU9OX0VORBAJEhgKFERFQ0lTSU9OX0FDVElPTl9TS0lQEAoqsQEKD0FnZW50VGFza1N0YXR1cxIhCh1BR0VOVF9UQVNLX1NUQVRVU19VTlNQRUNJRklFRBAAEhoKFkFHRU5UX1RBU0tfU1RBVFVTX09QRU4QARIdChlBR0VOVF9UQVNLX1NUQVRVU19DTEFJTUVEEAISHwobQUdFTlRfVEFTS19TVEFUVVNfQ09NUExFVEVEEAMSHwobQUdFTlRfVEFTS19TVEFUVVNfQ0FOQ0VMTEVEEARiBnByb3RvMw", [file_clement_common_v1_actor, file_google_protobuf_timestamp]);
 
 /**
  * A version of a tenant's strategy became the one new decisions use. Older versions stay
@@ -85,6 +85,14 @@ export type StrategyVersionActivated = Message<"clement.strategy.v1.StrategyVers
    * @generated from field: google.protobuf.Timestamp activated_at = 9;
    */
   activatedAt?: Timestamp | undefined;
+
+  /**
+   * The strategy it replaces, when another strategy was active (then `previous_version` is that
+   * strategy's version); empty when it replaces an older version of itself or nothing.
+   *
+   * @generated from field: string previous_strategy_id = 10;
+   */
+  previousStrategyId: string;
 };
 
 /**
@@ -557,6 +565,104 @@ export type AgentTaskCompleted = Message<"clement.strategy.v1.AgentTaskCompleted
  */
 export const AgentTaskCompletedSchema: GenMessage<AgentTaskCompleted> = /*@__PURE__*/
   messageDesc(file_clement_strategy_v1_strategy, 7);
+
+/**
+ * An agent gave a claimed task back to the queue.
+ *
+ * @generated from message clement.strategy.v1.AgentTaskReleased
+ */
+export type AgentTaskReleased = Message<"clement.strategy.v1.AgentTaskReleased"> & {
+  /**
+   * The task.
+   *
+   * @generated from field: string task_id = 1;
+   */
+  taskId: string;
+
+  /**
+   * Clement's case id.
+   *
+   * @generated from field: string case_id = 2;
+   */
+  caseId: string;
+
+  /**
+   * Clement's debtor id.
+   *
+   * @generated from field: string debtor_id = 3;
+   */
+  debtorId: string;
+
+  /**
+   * The agent.
+   *
+   * @generated from field: clement.common.v1.Actor released_by = 4;
+   */
+  releasedBy?: Actor | undefined;
+
+  /**
+   * When (UTC).
+   *
+   * @generated from field: google.protobuf.Timestamp released_at = 5;
+   */
+  releasedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message clement.strategy.v1.AgentTaskReleased.
+ * Use `create(AgentTaskReleasedSchema)` to create a new message.
+ */
+export const AgentTaskReleasedSchema: GenMessage<AgentTaskReleased> = /*@__PURE__*/
+  messageDesc(file_clement_strategy_v1_strategy, 8);
+
+/**
+ * An open task is no longer needed (the case ended, was paid or put on hold).
+ *
+ * @generated from message clement.strategy.v1.AgentTaskCancelled
+ */
+export type AgentTaskCancelled = Message<"clement.strategy.v1.AgentTaskCancelled"> & {
+  /**
+   * The task.
+   *
+   * @generated from field: string task_id = 1;
+   */
+  taskId: string;
+
+  /**
+   * Clement's case id.
+   *
+   * @generated from field: string case_id = 2;
+   */
+  caseId: string;
+
+  /**
+   * Clement's debtor id.
+   *
+   * @generated from field: string debtor_id = 3;
+   */
+  debtorId: string;
+
+  /**
+   * A machine-readable reason, e.g. "case_resolved", "payment".
+   *
+   * @generated from field: string reason = 4;
+   */
+  reason: string;
+
+  /**
+   * When (UTC).
+   *
+   * @generated from field: google.protobuf.Timestamp cancelled_at = 5;
+   */
+  cancelledAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message clement.strategy.v1.AgentTaskCancelled.
+ * Use `create(AgentTaskCancelledSchema)` to create a new message.
+ */
+export const AgentTaskCancelledSchema: GenMessage<AgentTaskCancelled> = /*@__PURE__*/
+  messageDesc(file_clement_strategy_v1_strategy, 9);
 
 /**
  * Champion or challenger.
