@@ -3,6 +3,7 @@ import { crmCommand } from './crm/crm.command';
 import { processCrmIo, type CrmIo } from './crm/crm-io';
 import { dispatchCommand } from './dispatch/dispatch.command';
 import { dlqCommand } from './dlq/dlq.command';
+import { strategyCommand } from './strategy/strategy.command';
 
 /**
  * The `clement` program. `write` prints a result line; `io` lets tests replace the rest of what
@@ -16,5 +17,6 @@ export function buildProgram(
     .description('Clement command line: operate the platform and integrate with it')
     .addCommand(dlqCommand(write))
     .addCommand(crmCommand({ ...processCrmIo(write), ...io }))
-    .addCommand(dispatchCommand({ ...processCrmIo(write), ...io }));
+    .addCommand(dispatchCommand({ ...processCrmIo(write), ...io }))
+    .addCommand(strategyCommand({ ...processCrmIo(write), ...io }));
 }
