@@ -31,6 +31,8 @@ export const PURPOSES = {
   plan_reminder: dispatchV1.MessagePurpose.PLAN_REMINDER,
   confirmation: dispatchV1.MessagePurpose.CONFIRMATION,
   support: dispatchV1.MessagePurpose.SUPPORT,
+  courtesy: dispatchV1.MessagePurpose.COURTESY,
+  legal_notice: dispatchV1.MessagePurpose.LEGAL_NOTICE,
 } as const;
 export const TONES = {
   standard: dispatchV1.MessageTone.STANDARD,

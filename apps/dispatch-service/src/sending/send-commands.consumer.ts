@@ -24,6 +24,8 @@ const PURPOSES = new Map<dispatchV1.MessagePurpose, Purpose>([
   [dispatchV1.MessagePurpose.PLAN_REMINDER, 'plan_reminder'],
   [dispatchV1.MessagePurpose.CONFIRMATION, 'confirmation'],
   [dispatchV1.MessagePurpose.SUPPORT, 'support'],
+  [dispatchV1.MessagePurpose.COURTESY, 'courtesy'],
+  [dispatchV1.MessagePurpose.LEGAL_NOTICE, 'legal_notice'],
 ]);
 
 const ID = /^[A-Za-z0-9._:-]{1,64}$/;

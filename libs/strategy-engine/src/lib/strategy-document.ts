@@ -362,7 +362,7 @@ export function compileStrategy(doc: unknown, ref: StrategyRef): CompiledStrateg
         daysBefore: planReminder.daysBefore ?? 2,
         atSecond: parseTimeOfDay(planReminder.at ?? '10:00') ?? 10 * 3600,
         channels: planReminder.channels ?? (['sms', 'email'] as EngineChannel[]),
-        template: planReminder.template ?? 'plan.instalment_due',
+        template: planReminder.template ?? 'plan_reminder',
       },
     },
   };
