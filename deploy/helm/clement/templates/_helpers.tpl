@@ -171,8 +171,12 @@ Called by hooks.yaml, which is always rendered. Context: root.
 {{- if not .Values.caseService.pii.existingSecret }}
 {{- $missing = append $missing "caseService.pii.existingSecret (a Secret holding PII_MASTER_KEYS)" }}
 {{- end }}
-{{- if not (or .Values.caseService.auth.jwksUrl .Values.caseService.auth.jwtSecret.existingSecret) }}
-{{- $missing = append $missing "caseService.auth.jwksUrl (production) or caseService.auth.jwtSecret.existingSecret" }}
+{{- end }}
+{{- /* The services with a staff API (_auth.tpl). */}}
+{{- range $key := list "caseService" "strategyService" }}
+{{- $v := index $.Values $key }}
+{{- if and $v.enabled (not (or $v.auth.jwksUrl $v.auth.jwtSecret.existingSecret)) }}
+{{- $missing = append $missing (printf "%s.auth.jwksUrl (production) or %s.auth.jwtSecret.existingSecret" $key $key) }}
 {{- end }}
 {{- end }}
 {{- $d := .Values.dispatchService }}
