@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Command } from 'commander';
-import { CloudEventHeader, type IncomingRecord, type KafkaPort } from '@clement/messaging';
+import type { MessageOf, TopicDefinition } from '@clement/contracts';
+import {
+  CloudEventHeader,
+  decodeRecord,
+  type IncomingRecord,
+  type KafkaPort,
+  MalformedEventError,
+} from '@clement/messaging';
 import type { CrmIo } from './crm/crm-io';
 import { UsageError } from './kafka-from-env';
 
@@ -22,6 +29,58 @@ export interface TopicTailOutput<T> {
 
 /** How a tail turns a record into what it prints, or says why it cannot. */
 export type TailDecoder<T> = (record: IncomingRecord) => { value: T } | { skipped: string };
+
+/** The CloudEvents attributes a tail line starts with. */
+export interface TailedEnvelope {
+  readonly time: string;
+  readonly tenant: string;
+  readonly type: string;
+}
+
+export interface EventLineOutput {
+  readonly line: (line: string) => void;
+  readonly skipped: (record: IncomingRecord, reason: string) => void;
+}
+
+/** Follows a catalogued topic (see tailTopic), printing each event as `format` writes it. */
+export function tailEventLines<T extends TopicDefinition>(
+  kafka: KafkaPort,
+  topic: T,
+  options: TailOptions,
+  format: (event: TailedEnvelope, message: MessageOf<T>) => string,
+  output: EventLineOutput,
+): Promise<number> {
+  return tailTopic(
+    kafka,
+    topic.name,
+    options,
+    (record) => {
+      const decoded = eventLine(topic, record, format);
+      return 'skipped' in decoded ? decoded : { value: decoded.line };
+    },
+    { value: output.line, skipped: output.skipped },
+  );
+}
+
+/** Decodes a record of `topic` and formats it as a line, or says why it does not decode. */
+export function eventLine<T extends TopicDefinition>(
+  topic: T,
+  record: IncomingRecord,
+  format: (event: TailedEnvelope, message: MessageOf<T>) => string,
+): { readonly line: string } | { readonly skipped: string } {
+  try {
+    const { envelope, message } = decodeRecord(topic, record);
+    return {
+      line: format(
+        { time: envelope.time, tenant: envelope.tenantId, type: envelope.type },
+        message as MessageOf<T>,
+      ),
+    };
+  } catch (error) {
+    if (error instanceof MalformedEventError) return { skipped: error.message };
+    throw error;
+  }
+}
 
 /**
  * Follows a topic with a throw-away consumer group (deleted afterwards, so it leaves no

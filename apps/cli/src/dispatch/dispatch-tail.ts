@@ -1,12 +1,7 @@
 import { timestampDate, type Timestamp } from '@bufbuild/protobuf/wkt';
 import { ContactChannel, dispatchV1, topicCatalogue } from '@clement/contracts';
-import {
-  decodeRecord,
-  MalformedEventError,
-  type IncomingRecord,
-  type KafkaPort,
-} from '@clement/messaging';
-import { tailTopic, type TailOptions } from '../topic-tail';
+import type { IncomingRecord, KafkaPort } from '@clement/messaging';
+import { type EventLineOutput, eventLine, tailEventLines, type TailOptions } from '../topic-tail';
 
 const TYPE_PREFIX = 'clement.dispatch.v1.';
 
@@ -107,26 +102,11 @@ function providerName(provider: dispatchV1.Provider): string {
 export function dispatchEventLine(
   record: IncomingRecord,
 ): { readonly line: string } | { readonly skipped: string } {
-  try {
-    const { envelope, message } = decodeRecord(topicCatalogue.dispatchEvents, record);
-    return {
-      line: formatDispatchEvent(
-        { time: envelope.time, tenant: envelope.tenantId, type: envelope.type },
-        message,
-      ),
-    };
-  } catch (error) {
-    if (error instanceof MalformedEventError) return { skipped: error.message };
-    throw error;
-  }
+  return eventLine(topicCatalogue.dispatchEvents, record, formatDispatchEvent);
 }
 
 export type DispatchTailOptions = TailOptions;
-
-export interface DispatchTailOutput {
-  readonly line: (line: string) => void;
-  readonly skipped: (record: IncomingRecord, reason: string) => void;
-}
+export type DispatchTailOutput = EventLineOutput;
 
 /** Follows dispatch.internal.events.v1 (see tailTopic); resolves with the lines printed. */
 export function tailDispatchEvents(
@@ -134,14 +114,5 @@ export function tailDispatchEvents(
   options: DispatchTailOptions,
   output: DispatchTailOutput,
 ): Promise<number> {
-  return tailTopic(
-    kafka,
-    topicCatalogue.dispatchEvents.name,
-    options,
-    (record) => {
-      const decoded = dispatchEventLine(record);
-      return 'skipped' in decoded ? decoded : { value: decoded.line };
-    },
-    { value: output.line, skipped: output.skipped },
-  );
+  return tailEventLines(kafka, topicCatalogue.dispatchEvents, options, formatDispatchEvent, output);
 }

@@ -16,9 +16,12 @@ import {
   renderReportTable,
   simulatePortfolio,
 } from '@clement/strategy-engine';
+import { topicCatalogue } from '@clement/contracts';
 import type { CrmIo } from '../crm/crm-io';
 import { UsageError } from '../kafka-from-env';
+import { tailCommand } from '../topic-tail';
 import { readPortfolioCases } from './portfolio-cases';
+import { tailStrategyEvents } from './strategy-tail';
 
 interface SimulateOptions {
   strategy: string;
@@ -52,14 +55,36 @@ Example:
 /** `clement strategy validate|simulate`: try a strategy document before activating it. */
 export function strategyCommand(io: CrmIo): Command {
   const strategy = new Command('strategy').description(
-    'check a strategy document, simulate it over a portfolio',
+    'check a strategy document, simulate it over a portfolio, follow the decisions',
   );
-  for (const command of [strategy, validateCommand(io), simulateCommand(io)]) {
+  for (const command of [
+    strategy,
+    validateCommand(io),
+    simulateCommand(io),
+    strategyTailCommand(io),
+  ]) {
     // Commander's own usage errors (missing option, unknown flag) exit 2 like ours, via main.ts.
     command.exitOverride(asUsageError).configureOutput({ outputError: () => undefined });
     if (command !== strategy) strategy.addCommand(command);
   }
   return strategy;
+}
+
+const TAIL_HELP = `
+Each line: time, tenant, event type, then for a decision the case, strategy@version, arm,
+segment, path, step, rule, action, the dispatch ids or task it produced and why, in words.
+
+Example:
+  KAFKA_BROKERS=localhost:9092 clement strategy tail --tenant demo-bank --from-beginning`;
+
+function strategyTailCommand(io: CrmIo): Command {
+  return tailCommand(
+    io,
+    `print the events on ${topicCatalogue.strategyEvents.name} (decisions, assignments, tasks), one per line`,
+    TAIL_HELP,
+    (kafka, options, write, skipped) =>
+      tailStrategyEvents(kafka, options, { line: write, skipped }),
+  );
 }
 
 function validateCommand(io: CrmIo): Command {
