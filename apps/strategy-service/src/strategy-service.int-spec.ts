@@ -6,6 +6,7 @@ import {
   paymentV1,
   strategyV1,
   topicCatalogue,
+  VulnerabilityCategory,
 } from '@clement/contracts';
 import { DeadLetterHeader, readTopicToEnd } from '@clement/messaging';
 import { eventually, uniqueName } from '@clement/testing';
@@ -226,6 +227,61 @@ describe('strategy-service (real Kafka and PostgreSQL, virtual clock)', () => {
     clock.set(at('2026-12-16T10:00:00Z'));
     await quietFor(800);
     expect(platform.sends('case-c')).toEqual([]);
+  });
+
+  it('hands a vulnerable debtor to an agent and moves on when the agent completes the task', async () => {
+    await place('debtor-v', 'case-v');
+    await platform.publishAll([
+      platform.record(
+        topicCatalogue.caseEvents.name,
+        'debtor-v',
+        caseV1.VulnerabilityFlaggedSchema,
+        {
+          debtorId: 'debtor-v',
+          categories: [VulnerabilityCategory.HEALTH],
+        },
+      ),
+    ]);
+    const agent = { authorization: `Bearer ${await service.token(platform.tenant, ['agent'])}` };
+    const task = await eventually(
+      async () => {
+        const response = await fetch(
+          `${service.baseUrl}/v1/tasks?status=open&queue=vulnerability-review`,
+          { headers: agent },
+        );
+        const { items } = (await response.json()) as {
+          items: { taskId: string; caseId: string; reason: string; decisionId: string }[];
+        };
+        const found = items.find((item) => item.caseId === 'case-v');
+        expect(found).toBeDefined();
+        return found!;
+      },
+      { timeoutMs: 30_000 },
+    );
+    expect(task.reason).toBe('vulnerability_disclosed');
+    // The switch to the supportive path is a decision of its own, and the task names one.
+    const decisions = platform.decisions('case-v');
+    expect(
+      decisions.find(
+        (d) => d.pathId === 'supportive' && d.action === strategyV1.DecisionAction.ENTER_PATH,
+      ),
+    ).toBeDefined();
+    expect(decisions.map((d) => d.decisionId)).toContain(task.decisionId);
+    expect((await journey('case-v')).status).toBe('paused');
+
+    const post = (path: string, body?: object) =>
+      fetch(`${service.baseUrl}/v1/tasks/${task.taskId}/${path}`, {
+        method: 'POST',
+        headers: { ...agent, 'content-type': 'application/json' },
+        body: JSON.stringify(body ?? {}),
+      });
+    expect((await post('claim')).status).toBe(200);
+    expect((await post('complete', { outcome: 'referred_to_advice' })).status).toBe(200);
+    // AgentTaskCompleted goes out on the service's own topic and comes back as the engine event.
+    await eventually(async () => expect((await journey('case-v')).status).toBe('ended'), {
+      timeoutMs: 30_000,
+    });
+    expect(platform.sends('case-v')).toEqual([]);
   });
 
   it('dead-letters an event that breaks its contract, with the reason', async () => {

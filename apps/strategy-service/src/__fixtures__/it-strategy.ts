@@ -15,7 +15,9 @@ defaultTimeZone: Europe/London
 reactions:
   paymentCooldown: P3D
   promiseGraceDays: 2
-  vulnerability: { path: supportive }
+  vulnerability:
+    path: supportive
+    task: { queue: vulnerability-review, priority: 1, dueIn: P1D, reason: vulnerability_disclosed }
 segments:
   - id: default
     path: early-digital
@@ -36,8 +38,10 @@ paths:
         end: { reason: no_response }
   supportive:
     steps:
-      - id: rest
-        pause: {}
+      - id: with-agent
+        pause: { on: { task_completed: handed-over } }
+      - id: handed-over
+        end: { reason: with_agent }
 `;
 
 /** The debtor's contact points (a Madrid mobile) then their case, as case-service emits them. */

@@ -1,4 +1,11 @@
-import { caseV1, dispatchV1, paymentV1, portalV1, topicCatalogue } from '@clement/contracts';
+import {
+  caseV1,
+  dispatchV1,
+  paymentV1,
+  portalV1,
+  strategyV1,
+  topicCatalogue,
+} from '@clement/contracts';
 import {
   type EventContext,
   type EventTopic,
@@ -67,6 +74,11 @@ export class JourneyEventsConsumer {
       handlersFor(topicCatalogue.portalEvents).on(
         portalV1.PortalVisitedSchema,
         this.via(map.portalVisited),
+      ),
+      // The service's own topic: a completed agent task moves the case on (the API only records it).
+      handlersFor(topicCatalogue.strategyEvents).on(
+        strategyV1.AgentTaskCompletedSchema,
+        this.via(map.agentTaskCompleted),
       ),
     ];
     // Per transaction: lock every journey the batch touches at once, write them once at the end.

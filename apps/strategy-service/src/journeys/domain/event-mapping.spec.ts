@@ -7,6 +7,7 @@ import {
   dispatchV1,
   HoldKind,
   paymentV1,
+  strategyV1,
   VulnerabilityCategory,
 } from '@clement/contracts';
 import * as map from './event-mapping';
@@ -330,5 +331,32 @@ describe('payment events', () => {
         context,
       )?.event,
     ).toMatchObject({ type: 'promise_broken', promiseId: 'p-1' });
+  });
+});
+
+describe('strategy events', () => {
+  it('turns a completed agent task into the engine event for its case', () => {
+    expect(
+      map.agentTaskCompleted(
+        create(strategyV1.AgentTaskCompletedSchema, {
+          taskId: 'task-1',
+          caseId: 'case-1',
+          debtorId: 'd',
+          outcome: 'promise_made',
+          completedAt: timestampFromMs(5_000),
+        }),
+        context,
+      ),
+    ).toEqual({
+      debtorId: 'd',
+      caseId: 'case-1',
+      event: {
+        type: 'task_completed',
+        eventId: 'evt-1',
+        at: 5_000,
+        taskId: 'task-1',
+        outcome: 'promise_made',
+      },
+    });
   });
 });

@@ -9,6 +9,7 @@ import {
   type Money,
   paymentV1,
   type portalV1,
+  type strategyV1,
   VulnerabilityCategory,
 } from '@clement/contracts';
 import type {
@@ -417,6 +418,18 @@ export const portalVisited: Mapper<portalV1.PortalVisited> = (m, context) => ({
     type: 'portal_visited',
     ...base(context, instantOf(m.visitedAt, context)),
     ...(m.dispatchId ? { dispatchId: m.dispatchId } : {}),
+  },
+});
+
+/** An agent finished a task the engine created (paths may wait for it: `on: task_completed`). */
+export const agentTaskCompleted: Mapper<strategyV1.AgentTaskCompleted> = (m, context) => ({
+  debtorId: m.debtorId,
+  ...(m.caseId ? { caseId: m.caseId } : {}),
+  event: {
+    type: 'task_completed',
+    ...base(context, instantOf(m.completedAt, context)),
+    taskId: m.taskId,
+    outcome: m.outcome,
   },
 });
 

@@ -132,7 +132,7 @@ describe('mapOutputs', () => {
       dispatchId: 'dsp-1',
       caseId: 'case-1',
       channel: ContactChannel.WHATSAPP,
-      purpose: dispatchV1.MessagePurpose.PLAN_REMINDER,
+      purpose: dispatchV1.MessagePurpose.COURTESY,
       tone: dispatchV1.MessageTone.SUPPORTIVE,
       templateKey: 'early.first',
       decisionId: 'dec-1',

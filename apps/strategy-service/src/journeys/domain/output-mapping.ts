@@ -28,15 +28,14 @@ const CHANNELS: Record<EngineChannel, ContactChannel> = {
   email: ContactChannel.EMAIL,
 };
 
-// The contract has no courtesy or legal-notice purpose yet: the nearest ones stand in.
 const PURPOSES: Record<Purpose, dispatchV1.MessagePurpose> = {
   reminder: dispatchV1.MessagePurpose.REMINDER,
   payment_request: dispatchV1.MessagePurpose.PAYMENT_REQUEST,
   plan_reminder: dispatchV1.MessagePurpose.PLAN_REMINDER,
-  courtesy: dispatchV1.MessagePurpose.PLAN_REMINDER,
+  courtesy: dispatchV1.MessagePurpose.COURTESY,
   confirmation: dispatchV1.MessagePurpose.CONFIRMATION,
   support: dispatchV1.MessagePurpose.SUPPORT,
-  legal_notice: dispatchV1.MessagePurpose.PAYMENT_REQUEST,
+  legal_notice: dispatchV1.MessagePurpose.LEGAL_NOTICE,
 };
 
 const ACTIONS: Record<DecisionAction, strategyV1.DecisionAction> = {
