@@ -2,16 +2,17 @@
  * The platform launcher behind `npm run up`: infrastructure, topics, a check of the messaging
  * backbone, the services, and a demo portfolio imported for the tenant `demo-bank`.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { create } from '@bufbuild/protobuf';
+import { join, relative } from 'node:path';
+import { create, isMessage } from '@bufbuild/protobuf';
 import { timestampDate, timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { JURISDICTION_PRESETS } from '@clement/contact-policy';
 import {
   allTopicDefinitions,
   dispatchV1,
   ProbeEmittedSchema,
+  strategyV1,
   topicCatalogue,
 } from '@clement/contracts';
 import { ensureInfrastructure } from '@clement/local-infra';
@@ -43,6 +44,15 @@ const DEMO_DISPATCH_TENANTS = join(
   'deploy',
   'demo',
   'dispatch-tenants.json',
+);
+const DEMO_STRATEGY_ID = 'early-digital-first';
+const DEMO_STRATEGY = join(
+  __dirname,
+  '..',
+  '..',
+  'deploy',
+  'strategies',
+  `${DEMO_STRATEGY_ID}.yaml`,
 );
 /** dispatch-service's token for case-service lives 12 h and is re-minted every hour. */
 const CASE_SERVICE_TOKEN_TTL_SECONDS = 12 * 3600;
@@ -156,7 +166,26 @@ async function main(): Promise<void> {
     services.push(dispatchService);
     log(`up: dispatch-service is ready at ${dispatchService.url}`);
 
+    const strategyService = await launchService({
+      name: 'strategy-service',
+      port: Number(process.env['STRATEGY_SERVICE_PORT'] ?? 3003),
+      migrate: false,
+      env: { ...serviceEnv, MIGRATE_ON_START: 'true' },
+    });
+    services.push(strategyService);
+    log(`up: strategy-service is ready at ${strategyService.url}`);
+    // Active before the portfolio arrives, so every demo case is assigned when it is placed.
+    const strategyVersion = await activateDemoStrategy(strategyService.url, secrets.jwtSecret);
+    log(`up: strategy ${DEMO_STRATEGY_ID} v${strategyVersion} is active for ${DEMO_TENANT}`);
+
     demo = await loadDemoPortfolio(caseService.url, secrets.jwtSecret, infrastructure.kafkaBrokers);
+    await summariseDemoJourneys(kafka, demo.cases).then(
+      (summary) => log(`up: ${summary}`),
+      (error: unknown) =>
+        log(
+          `up: reading the strategy decisions failed: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+    );
     // A demo, not a dependency: if the reminders go wrong, the platform is still up.
     await sendDemoReminders(caseService.url, demo.agentToken, kafka).then(
       (summary) => log(`up: ${summary}`),
@@ -183,6 +212,8 @@ async function main(): Promise<void> {
         switch (service.name) {
           case 'provider-sim':
             return `  ${service.name} (Twilio and SendGrid stand-in): ${service.url}/ is the demo page with the simulated phones and mailboxes (logs in ${service.logFile})`;
+          case 'strategy-service':
+            return `  ${service.name}: ${service.url}/docs (strategies, agent tasks: GET /v1/tasks with the agent token; logs in ${service.logFile})`;
           case 'dispatch-service':
             return `  ${service.name}: ${service.url}/health/ready (/metrics; provider webhooks under /webhooks; logs in ${service.logFile})`;
           default:
@@ -195,6 +226,7 @@ async function main(): Promise<void> {
       '  CRM outbound events: npm run clement -- crm tail --from-beginning',
       `  send a message: npm run clement -- dispatch send --tenant ${DEMO_TENANT} --debtor <debtorId> --case <id> --channel sms`,
       `  dispatch events: npm run clement -- dispatch tail --tenant ${DEMO_TENANT} --from-beginning`,
+      `  simulate a strategy: npm run clement -- strategy simulate --strategy ${relativeToRepo(DEMO_STRATEGY)} --portfolio ${relativeToRepo(DEMO_PORTFOLIO)} --days 30`,
       '  dead letters: npm run clement -- dlq list <topic>',
       '  benchmark: npm run bench:messaging',
       'Press Ctrl-C to stop.',
@@ -278,6 +310,100 @@ async function loadDemoPortfolio(
   }
   log(`up: demo tenant ${DEMO_TENANT} has ${cases}${cases === 200 ? '+' : ''} cases`);
   return { agentToken, cases };
+}
+
+function relativeToRepo(path: string): string {
+  return relative(join(__dirname, '..', '..'), path);
+}
+
+/**
+ * Uploads the example strategy for the demo tenant (unless this exact text is already stored,
+ * as on a re-run with CLEMENT_DATA_DIR) and activates it. Returns the active version.
+ */
+async function activateDemoStrategy(
+  strategyServiceUrl: string,
+  jwtSecret: string,
+): Promise<number> {
+  const token = await mintToken(jwtSecret, {
+    subject: 'up',
+    tenantId: DEMO_TENANT,
+    roles: ['strategy-admin'],
+  });
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const base = `${strategyServiceUrl}/v1/strategies/${DEMO_STRATEGY_ID}/versions`;
+  const document = readFileSync(DEMO_STRATEGY, 'utf8');
+  const sha256 = createHash('sha256').update(document).digest('hex');
+
+  const listed = await fetch(base, { headers });
+  const stored = listed.ok
+    ? ((await listed.json()) as { items: { version: number; documentSha256: string }[] }).items
+    : [];
+  let version = stored.find((candidate) => candidate.documentSha256 === sha256)?.version;
+  if (version === undefined) {
+    const uploaded = await fetch(base, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ document }),
+    });
+    if (!uploaded.ok) {
+      throw new Error(
+        `uploading ${DEMO_STRATEGY_ID} failed: HTTP ${uploaded.status} ${await uploaded.text()}`,
+      );
+    }
+    version = ((await uploaded.json()) as { version: number }).version;
+  }
+  const activated = await fetch(`${base}/${version}/activate`, { method: 'POST', headers });
+  if (!activated.ok) {
+    throw new Error(`activating ${DEMO_STRATEGY_ID} v${version} failed: HTTP ${activated.status}`);
+  }
+  return version;
+}
+
+const DEMO_JOURNEYS_WAIT_MS = 60_000;
+
+/**
+ * What strategy-service made of the demo portfolio, from its events: cases assigned, segments
+ * entered, and when the first messages are due (the engine waits for 08:30 local time).
+ */
+async function summariseDemoJourneys(kafka: KafkaPort, cases: number): Promise<string> {
+  const deadline = Date.now() + DEMO_JOURNEYS_WAIT_MS;
+  let assigned = new Set<string>();
+  let segments = new Map<string, number>();
+  let firstWaits = new Map<string, number>();
+  do {
+    assigned = new Set();
+    segments = new Map();
+    firstWaits = new Map();
+    const waiting = new Set<string>();
+    for (const record of await readTopicToEnd(kafka, topicCatalogue.strategyEvents.name)) {
+      if (record.headers['ce_tenantid'] !== DEMO_TENANT) continue;
+      const { message } = decodeRecord(topicCatalogue.strategyEvents, record);
+      if (isMessage(message, strategyV1.CaseAssignedSchema)) {
+        assigned.add(message.caseId);
+      } else if (isMessage(message, strategyV1.DecisionMadeSchema)) {
+        if (message.action === strategyV1.DecisionAction.ENTER_PATH) {
+          segments.set(message.segmentId, (segments.get(message.segmentId) ?? 0) + 1);
+        } else if (
+          message.action === strategyV1.DecisionAction.WAIT &&
+          !waiting.has(message.caseId)
+        ) {
+          waiting.add(message.caseId);
+          const until = /\(([^)]+)\)$/.exec(message.detail)?.[1] ?? message.detail;
+          firstWaits.set(until, (firstWaits.get(until) ?? 0) + 1);
+        }
+      }
+    }
+    if (assigned.size >= cases) break;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  } while (Date.now() < deadline);
+  const list = (counts: Map<string, number>) =>
+    [...counts].sort((a, b) => b[1] - a[1]).map(([key, count]) => `${key} ${count}`);
+  return [
+    `strategy-service assigned ${assigned.size} of ${cases} demo cases`,
+    `segments: ${list(segments).join(', ') || 'none yet'}`,
+    `first messages wait until ${list(firstWaits).slice(0, 3).join(', ') || '(none waiting)'}`,
+    `follow the decisions with npm run clement -- strategy tail --tenant ${DEMO_TENANT} --from-beginning`,
+  ].join('; ');
 }
 
 const DEMO_REMINDERS = 5;
