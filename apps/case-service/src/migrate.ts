@@ -1,29 +1,10 @@
 // `migrate` entry point (and the Kubernetes Job's command): applies pending migrations, then exits.
-import { ConfigValidationError, createLogger } from '@clement/observability';
-import { runMigrateCommand } from '@clement/persistence';
+import { runServiceMigrations } from '@clement/persistence';
 import { loadCaseServiceDatabaseConfig, SERVICE_NAME } from './config';
 import { caseServiceMigrations } from './migrations';
 
-function main(): Promise<number> {
-  let schema: string;
-  try {
-    schema = loadCaseServiceDatabaseConfig().DATABASE_SCHEMA;
-  } catch (error: unknown) {
-    if (!(error instanceof ConfigValidationError)) {
-      throw error;
-    }
-    createLogger({ name: `${SERVICE_NAME}-migrate` }).fatal(
-      { problems: error.problems },
-      error.message,
-    );
-    process.exitCode = 1;
-    return Promise.resolve(1);
-  }
-  return runMigrateCommand({
-    schema,
-    migrations: caseServiceMigrations(schema),
-    applicationName: `${SERVICE_NAME}-migrate`,
-  });
-}
-
-void main();
+void runServiceMigrations({
+  serviceName: SERVICE_NAME,
+  loadSchema: () => loadCaseServiceDatabaseConfig().DATABASE_SCHEMA,
+  migrations: caseServiceMigrations,
+});

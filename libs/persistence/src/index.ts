@@ -12,5 +12,10 @@ export {
 } from './data-source/database-url';
 export { assertServiceSchemaName } from './data-source/schema-name';
 export { ensureSchema, runMigrations } from './migrations/run-migrations';
-export { type MigrateCommandOptions, runMigrateCommand } from './migrations/migrate-command';
+export {
+  type MigrateCommandOptions,
+  runMigrateCommand,
+  runServiceMigrations,
+  type ServiceMigrateOptions,
+} from './migrations/migrate-command';
 export { databaseReadinessCheck } from './health/database-readiness-check';

@@ -1,4 +1,5 @@
-import { runMigrateCommand } from './migrate-command';
+import { ConfigValidationError } from '@clement/observability';
+import { runMigrateCommand, runServiceMigrations } from './migrate-command';
 import { captureJsonLog } from '@clement/testing';
 
 describe('runMigrateCommand before touching the database', () => {
@@ -54,5 +55,38 @@ describe('runMigrateCommand before touching the database', () => {
 
     expect(code).toBe(1);
     expect(logDestination.lines()[0]?.['msg']).toMatch(/Invalid schema name "Case-Service"/);
+  });
+});
+
+describe('runServiceMigrations', () => {
+  afterEach(() => {
+    process.exitCode = undefined;
+  });
+
+  it('stops with exit code 1 on an invalid service config, before the migrations are built', async () => {
+    const migrations = jest.fn(() => []);
+    const code = await runServiceMigrations({
+      serviceName: 'example-service',
+      loadSchema: () => {
+        throw new ConfigValidationError('ExampleConfig', ['DATABASE_SCHEMA: must be lower case']);
+      },
+      migrations,
+    });
+
+    expect(code).toBe(1);
+    expect(process.exitCode).toBe(1);
+    expect(migrations).not.toHaveBeenCalled();
+  });
+
+  it('lets an unexpected error through instead of calling it a config problem', () => {
+    expect(() =>
+      runServiceMigrations({
+        serviceName: 'example-service',
+        loadSchema: () => {
+          throw new TypeError('bug');
+        },
+        migrations: () => [],
+      }),
+    ).toThrow('bug');
   });
 });

@@ -1,4 +1,4 @@
-import { createLogger } from '@clement/observability';
+import { ConfigValidationError, createLogger } from '@clement/observability';
 import type { DestinationStream } from 'pino';
 import {
   createServiceDataSource,
@@ -89,4 +89,37 @@ function messageOf(error: unknown): string {
 function scrubPassword(message: string, url: URL): string {
   const password = url.password ? decodeURIComponent(url.password) : '';
   return password.length > 0 ? message.split(password).join('[redacted]') : message;
+}
+
+export interface ServiceMigrateOptions {
+  /** The service's name, for the logs and pg_stat_activity (`<name>-migrate`). */
+  readonly serviceName: string;
+  /** Reads and validates the service's database config; returns its schema. */
+  readonly loadSchema: () => string;
+  /** The service's migrations for a schema, oldest first. */
+  readonly migrations: (schema: string) => MigrateCommandOptions['migrations'];
+}
+
+/**
+ * The whole `migrate` entry point of a service: its config first (a problem is logged by
+ * variable, never with its value, and exits 1), then {@link runMigrateCommand}.
+ */
+export function runServiceMigrations(options: ServiceMigrateOptions): Promise<number> {
+  const name = `${options.serviceName}-migrate`;
+  let schema: string;
+  try {
+    schema = options.loadSchema();
+  } catch (error: unknown) {
+    if (!(error instanceof ConfigValidationError)) {
+      throw error;
+    }
+    createLogger({ name }).fatal({ problems: error.problems }, error.message);
+    process.exitCode = 1;
+    return Promise.resolve(1);
+  }
+  return runMigrateCommand({
+    schema,
+    migrations: options.migrations(schema),
+    applicationName: name,
+  });
 }
