@@ -259,14 +259,17 @@ describe('strategy-service (real Kafka and PostgreSQL, virtual clock)', () => {
       { timeoutMs: 30_000 },
     );
     expect(task.reason).toBe('vulnerability_disclosed');
-    // The switch to the supportive path is a decision of its own, and the task names one.
-    const decisions = platform.decisions('case-v');
-    expect(
-      decisions.find(
-        (d) => d.pathId === 'supportive' && d.action === strategyV1.DecisionAction.ENTER_PATH,
-      ),
-    ).toBeDefined();
-    expect(decisions.map((d) => d.decisionId)).toContain(task.decisionId);
+    // The switch to the supportive path is a decision of its own, and the task names one. The
+    // task row is committed with the decisions, which reach Kafka a moment later (the relay).
+    await eventually(() => {
+      const decisions = platform.decisions('case-v');
+      expect(
+        decisions.find(
+          (d) => d.pathId === 'supportive' && d.action === strategyV1.DecisionAction.ENTER_PATH,
+        ),
+      ).toBeDefined();
+      expect(decisions.map((d) => d.decisionId)).toContain(task.decisionId);
+    });
     expect((await journey('case-v')).status).toBe('paused');
 
     const post = (path: string, body?: object) =>
