@@ -53,6 +53,7 @@ export {
 
 // Config
 export { ConfigValidationError, loadConfig } from './config/load-config';
+export { LOG_LEVELS, ServiceConfig, ServiceDatabaseConfig } from './config/service-config';
 
 // Service process entry point (main.ts)
 export { closeOnSignal, runService, type ServiceEntryPoint } from './nest/run-service';

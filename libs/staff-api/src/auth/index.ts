@@ -32,3 +32,4 @@ export {
   TOKEN_VERIFIER,
   type TokenVerifier,
 } from './token-verifier';
+export { StaffApiServiceConfig } from './staff-api-service-config';
