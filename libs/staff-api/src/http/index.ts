@@ -28,3 +28,4 @@ export {
   validationException,
   validationPipe,
 } from './validation';
+export { PageQuery } from './page-query';
