@@ -9,6 +9,7 @@ import { SERVICE_NAME, StrategyServiceConfig } from './config';
 import { JourneysModule, type JourneysOverrides } from './journeys/journeys.module';
 import { strategyServiceMigrations } from './migrations';
 import { StrategiesModule } from './strategies/strategies.module';
+import { CaseJourneysModule } from './case-journeys/case-journeys.module';
 import { TasksModule } from './tasks/tasks.module';
 
 export const CLOUDEVENTS_SOURCE = '/clement/strategy-service';
@@ -62,6 +63,7 @@ export class AppModule {
         }),
         StrategiesModule,
         TasksModule,
+        CaseJourneysModule,
         JourneysModule.forRoot(config, overrides),
       ],
       providers: [{ provide: StrategyServiceConfig, useValue: config }],

@@ -100,6 +100,34 @@ describe('strategy-service (real Kafka and PostgreSQL, virtual clock)', () => {
       templateKey: 'reminder.first',
     });
     expect(send.dispatchId).not.toBe('');
+    // Staff see where the case is: the step after the send, waiting, the message pending.
+    const auditor = await service.token(platform.tenant, ['auditor']);
+    const view = await eventually(async () => {
+      const response = await fetch(`${service.baseUrl}/v1/cases/case-a/journey`, {
+        headers: { authorization: `Bearer ${auditor}` },
+      });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as {
+        status: string;
+        strategy: { strategyId: string; version: number; arm: string };
+        stepId: string;
+        nextWakeAt: string;
+        pendingMessages: { dispatchId: string; channel: string }[];
+      };
+      expect(body.pendingMessages.map((message) => message.dispatchId)).toContain(send.dispatchId);
+      return body;
+    });
+    expect(view).toMatchObject({
+      status: 'waiting',
+      strategy: { strategyId: 'it-early', version, arm: 'champion' },
+      stepId: 'await-response',
+      nextWakeAt: new Date(MONDAY_08_30_MADRID + 2 * 86_400_000).toISOString(),
+    });
+    const otherTenant = await service.token('another-tenant', ['auditor']);
+    const hidden = await fetch(`${service.baseUrl}/v1/cases/case-a/journey`, {
+      headers: { authorization: `Bearer ${otherTenant}` },
+    });
+    expect(hidden.status).toBe(404);
     expect(send.validity?.caseStatuses.length).toBeGreaterThan(0);
     const decision = await eventually(() => {
       const found = platform.decisions('case-a').find((d) => d.decisionId === send.decisionId);
