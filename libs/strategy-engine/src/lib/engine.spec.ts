@@ -413,6 +413,30 @@ describe('waits, branches and escalation', () => {
     expect(rules(driver.last)).toEqual(['escalate step:escalate', 'pause step:pause']);
   });
 
+  it("recomputes a wait for a local time when the debtor's time zone arrives after placement", () => {
+    const d = new CaseDriver();
+    d.place(FRIDAY_10, {}, ['sms'], []);
+    expect(iso(d.journey?.wakeAt)).toBe(iso(MONDAY_0830)); // the default zone, Madrid
+    // 04:00 on Friday in New York: 08:30 there is still to come today.
+    d.apply({
+      type: 'contact_points_changed',
+      at: FRIDAY_10 + 60_000,
+      channels: ['sms'],
+      timeZones: ['America/New_York'],
+    });
+    expect(iso(d.journey?.wakeAt)).toBe('2026-12-04T13:30:00.000Z');
+    expect(rules(d.last)).toEqual(['wait step:wait']);
+    // The same zones again change nothing.
+    d.apply({
+      type: 'contact_points_changed',
+      at: FRIDAY_10 + 120_000,
+      channels: ['sms', 'email'],
+      timeZones: ['America/New_York'],
+    });
+    expect(d.last).toEqual([]);
+    expect(iso(d.journey?.wakeAt)).toBe('2026-12-04T13:30:00.000Z');
+  });
+
   it('a wait until a date lands on that local date at the contact time; goto switches path', () => {
     const yaml = TEST_STRATEGY_YAML.replace(
       '        wait: { untilLocalTime: "08:30" }\n',

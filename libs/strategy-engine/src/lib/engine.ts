@@ -412,6 +412,14 @@ class EngineRun {
     );
   }
 
+  /** Restarts the current wait when it waits for a local time or date (the zone changed). */
+  rescheduleLocalWait(): void {
+    const position = this.j.position;
+    if (this.overlaid || !position?.entered) return;
+    const wait = this.step(position).wait;
+    if (wait && wait.for === undefined) this.startWait(wait, position);
+  }
+
   private startWait(wait: WaitStep, position: PathPosition): void {
     const zone = this.timeZone();
     const settings = this.settings;
@@ -752,11 +760,16 @@ function handleEvent(run: EngineRun, event: EngineEvent): void {
         run.finish('balance_cleared', 'reaction:balance_cleared', 'balance is zero');
       }
       return;
-    case 'contact_points_changed':
+    case 'contact_points_changed': {
+      const zonesChanged = f.timeZones.join() !== event.timeZones.join();
       f.channels = [...event.channels];
       f.timeZones = [...event.timeZones];
       if (event.language !== undefined) f.language = event.language;
+      // A wait for a local time was computed in the zone known then (often the default, when
+      // the case arrived before the debtor's contact points): compute it again in theirs.
+      if (zonesChanged && run.live) run.rescheduleLocalWait();
       return;
+    }
     case 'hold_placed': {
       j.holds = [
         ...j.holds.filter((h) => h.holdId !== event.holdId),
