@@ -37,13 +37,13 @@ describe('strategy-service (real Kafka and PostgreSQL, virtual clock)', () => {
   const start = () =>
     startStrategyService({ schema, jwtSecret, overrides: { clock: clock.clock } });
 
-  async function journey(caseId: string) {
+  async function journey(caseId: string, tenant = platform.tenant) {
     const rows = (await service.dataSource.query(
       `SELECT j."status", j."version", j."state", t."due_at"
        FROM "${schema}"."journeys" j
        LEFT JOIN "${schema}"."timers" t USING ("tenant_id", "case_id")
        WHERE j."tenant_id" = $1 AND j."case_id" = $2`,
-      [platform.tenant, caseId],
+      [tenant, caseId],
     )) as { status: string; version: number; state: { wakeAt?: number }; due_at: Date | null }[];
     return rows[0];
   }
@@ -313,6 +313,43 @@ describe('strategy-service (real Kafka and PostgreSQL, virtual clock)', () => {
       timeoutMs: 30_000,
     });
     expect(platform.sends('case-v')).toEqual([]);
+  });
+
+  it('starts the cases placed before any strategy was active once one is activated', async () => {
+    const newcomer = new StrategyTestPlatform();
+    await newcomer.start();
+    try {
+      await newcomer.publishAll(placementRecords(newcomer, 'debtor-n', 'case-n', clock.now));
+      await eventually(
+        async () => expect((await journey('case-n', newcomer.tenant))?.status).toBe('unassigned'),
+        { timeoutMs: 30_000 },
+      );
+      expect(newcomer.decisions('case-n')).toEqual([]);
+
+      const activated = await activateStrategy(
+        service,
+        newcomer.tenant,
+        'it-early',
+        IT_STRATEGY_YAML,
+      );
+      const row = await eventually(
+        async () => {
+          const found = await journey('case-n', newcomer.tenant);
+          expect(found.status).toBe('waiting');
+          return found;
+        },
+        { timeoutMs: 30_000 },
+      );
+      expect(row.version).toBe(activated);
+      await eventually(() =>
+        expect(newcomer.decisions('case-n').map((d) => d.action)).toEqual([
+          strategyV1.DecisionAction.ENTER_PATH,
+          strategyV1.DecisionAction.WAIT,
+        ]),
+      );
+    } finally {
+      await newcomer.stop();
+    }
   });
 
   it('dead-letters an event that breaks its contract, with the reason', async () => {

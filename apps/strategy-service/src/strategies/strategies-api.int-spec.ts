@@ -296,7 +296,9 @@ describe('activation', () => {
     expect(event?.key).toBe(`${tenantA}:experiment`);
     expect(event?.message).toMatchObject({
       version: 2,
-      previousVersion: 0, // it replaces another strategy, which the contract cannot name
+      // It replaces another strategy, gentle v2, which the event names.
+      previousStrategyId: 'gentle',
+      previousVersion: 2,
       challengerStrategyId: 'gentle',
       challengerVersion: 1,
       challengerShareBps: 2_000,

@@ -90,12 +90,16 @@ export class StrategiesRepository {
   private readonly versions: string;
   private readonly activations: string;
   private readonly active: string;
+  private readonly journeys: string;
+  private readonly timers: string;
 
   constructor(schema: string) {
     const s = assertSqlIdentifier(schema);
     this.versions = `"${s}"."strategy_versions"`;
     this.activations = `"${s}"."strategy_activations"`;
     this.active = `"${s}"."active_strategies"`;
+    this.journeys = `"${s}"."journeys"`;
+    this.timers = `"${s}"."timers"`;
   }
 
   /** Serialises version numbering of one strategy until the transaction ends. */
@@ -226,6 +230,28 @@ export class StrategiesRepository {
         activatedBy: row.activated_by,
       }
     );
+  }
+
+  /**
+   * Sets a wake-up at `at` for the tenant's cases placed while no strategy was active, so the
+   * timer pollers assign them (the engine starts an unassigned, placed journey when woken).
+   * Returns how many.
+   */
+  async wakeUnassignedCases(db: SqlRunner, tenantId: string, at: Date): Promise<number> {
+    const rows = (await db.query(
+      `WITH woken AS (
+         UPDATE ${this.journeys}
+         SET "state" = jsonb_set("state", '{wakeAt}', to_jsonb($2::bigint)), "updated_at" = now()
+         WHERE "tenant_id" = $1 AND "status" = 'unassigned' AND "state" ? 'placedAt'
+         RETURNING "tenant_id", "case_id"
+       )
+       INSERT INTO ${this.timers} ("tenant_id", "case_id", "due_at")
+       SELECT "tenant_id", "case_id", $3 FROM woken
+       ON CONFLICT ("tenant_id", "case_id") DO UPDATE SET "due_at" = EXCLUDED."due_at"
+       RETURNING "case_id"`,
+      [tenantId, at.getTime(), at],
+    )) as unknown[];
+    return rows.length;
   }
 
   /** Appends the activation to the history and points the tenant at it. */

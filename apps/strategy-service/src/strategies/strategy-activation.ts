@@ -22,6 +22,12 @@ export interface ActivationOutcome {
 }
 
 /**
+ * Cases placed while no strategy was active are woken this long after an activation: longer
+ * than the catalogue's cache of the active pointer on other replicas, so they see the new one.
+ */
+const UNASSIGNED_WAKE_DELAY_MS = 2_000;
+
+/**
  * Makes a stored version the tenant's active strategy. The activation, the new pointer and the
  * StrategyVersionActivated event are one transaction; activations of a tenant are serialised.
  */
@@ -89,6 +95,11 @@ export class StrategyActivation {
         activatedBy,
       };
       await this.repository.recordActivation(manager, activation);
+      await this.repository.wakeUnassignedCases(
+        manager,
+        tenantId,
+        new Date(activation.activatedAt.getTime() + UNASSIGNED_WAKE_DELAY_MS),
+      );
       await this.outbox.append(
         manager,
         topicCatalogue.strategyEvents,
@@ -150,10 +161,12 @@ function activatedEvent(
   return create(strategyV1.StrategyVersionActivatedSchema, {
     strategyId: activation.strategyId,
     version: activation.version,
-    // The contract carries no previous strategy id: a version of another strategy is not
-    // "the version it replaces" of this one, so it reads as none (the history table has both).
-    previousVersion:
-      activation.previous?.strategyId === activation.strategyId ? activation.previous.version : 0,
+    previousVersion: activation.previous?.version ?? 0,
+    // Empty when it replaces an older version of itself (or nothing).
+    previousStrategyId:
+      activation.previous && activation.previous.strategyId !== activation.strategyId
+        ? activation.previous.strategyId
+        : '',
     documentSha256,
     challengerStrategyId: challenger?.strategyId ?? '',
     challengerVersion: challenger?.version ?? 0,

@@ -202,6 +202,55 @@ describe('events before placement and without a strategy', () => {
     expect(second.journey?.status).toBe('waiting');
   });
 
+  it('an unassigned placed case woken once a strategy is active starts it; one never placed does not', () => {
+    const strategy = testStrategy();
+    const ctx = (active: boolean, now = FRIDAY_10): EngineContext => ({
+      now,
+      active: active ? { champion: strategy } : undefined,
+      version: () => strategy,
+    });
+    const placed = applyEvent(
+      undefined,
+      {
+        type: 'case_placed',
+        at: FRIDAY_10,
+        tenantId: TENANT,
+        caseId: CASE_ID,
+        debtorId: DEBTOR_ID,
+        balanceMinor: 100,
+        currency: 'EUR',
+        daysPastDue: 1,
+        productTypes: ['loan'],
+      },
+      ctx(false),
+    ).journey as JourneyState;
+    expect(placed.status).toBe('unassigned');
+    expect(placed.wakeAt).toBeUndefined();
+
+    // strategy-service sets the wake-up when a strategy is activated.
+    const due = { ...placed, wakeAt: FRIDAY_10 + HOUR };
+    const woken = wake(due, ctx(true, FRIDAY_10 + HOUR));
+    expect(woken.outputs[0]).toMatchObject({
+      kind: 'assigned',
+      assignment: { assignedAt: FRIDAY_10 + HOUR },
+    });
+    expect(woken.journey?.status).toBe('waiting');
+    expect(iso(woken.journey?.wakeAt)).toBe(iso(MONDAY_0830));
+
+    // Still no strategy: nothing happens and the wake-up is dropped, not repeated.
+    const idle = wake(due, ctx(false, FRIDAY_10 + HOUR));
+    expect(idle.outputs).toEqual([]);
+    expect(idle.journey?.status).toBe('unassigned');
+    expect(idle.journey?.wakeAt).toBeUndefined();
+
+    // Facts only, never placed: nothing to start.
+    const unplaced = {
+      ...newJourney({ tenantId: TENANT, caseId: 'c-2', debtorId: 'd-2' }),
+      wakeAt: 1,
+    };
+    expect(wake(unplaced, ctx(true, 2)).outputs).toEqual([]);
+  });
+
   it('newJourney starts empty and unassigned', () => {
     expect(newJourney({ tenantId: 't', caseId: 'c', debtorId: 'd' })).toMatchObject({
       seq: 0,

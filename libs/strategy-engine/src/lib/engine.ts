@@ -1024,18 +1024,17 @@ export function applyEvent(
 
 /** The journey's wakeAt is due: step timeouts, pause ends, plan reminders, stage boundaries. */
 export function wake(journey: CaseJourney, ctx: EngineContext): EngineResult {
-  if (
-    journey.wakeAt === undefined ||
-    journey.wakeAt > ctx.now ||
-    journey.status === 'ended' ||
-    journey.status === 'unassigned'
-  ) {
+  if (journey.wakeAt === undefined || journey.wakeAt > ctx.now || journey.status === 'ended') {
     return { journey, outputs: [] };
   }
   const run = new EngineRun(copyOf(journey), ctx);
   const j = run.j;
   const now = ctx.now;
   switch (j.status) {
+    case 'unassigned':
+      // Placed before any strategy was active: strategy-service wakes it when one is activated.
+      if (j.placedAt !== undefined) run.assignAndStart();
+      break;
     case 'held': {
       j.holds = j.holds.filter((h) => h.endsAt === undefined || h.endsAt > now);
       if (j.holds.length === 0) run.resume('reaction:hold_expired', 'every hold has ended');
