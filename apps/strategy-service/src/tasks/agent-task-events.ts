@@ -67,3 +67,33 @@ export function taskCompletedEvent(
     metadataOf(task, task.completedAt),
   );
 }
+
+export function taskReleasedEvent(task: AgentTaskRecord, releasedBy: string, releasedAt: Date) {
+  return pendingEvent(
+    topicCatalogue.strategyEvents,
+    strategyV1.AgentTaskReleasedSchema,
+    create(strategyV1.AgentTaskReleasedSchema, {
+      taskId: task.taskId,
+      caseId: task.caseId,
+      debtorId: task.debtorId,
+      releasedBy: staff(releasedBy),
+      releasedAt: timestampFromDate(releasedAt),
+    }),
+    metadataOf(task, releasedAt),
+  );
+}
+
+export function taskCancelledEvent(task: AgentTaskRecord, reason: string, cancelledAt: Date) {
+  return pendingEvent(
+    topicCatalogue.strategyEvents,
+    strategyV1.AgentTaskCancelledSchema,
+    create(strategyV1.AgentTaskCancelledSchema, {
+      taskId: task.taskId,
+      caseId: task.caseId,
+      debtorId: task.debtorId,
+      reason,
+      cancelledAt: timestampFromDate(cancelledAt),
+    }),
+    metadataOf(task, cancelledAt),
+  );
+}

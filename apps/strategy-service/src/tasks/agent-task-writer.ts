@@ -1,7 +1,7 @@
 import type { Outbox } from '@clement/messaging';
 import type { TaskRequest } from '@clement/strategy-engine';
 import type { EntityManager } from 'typeorm';
-import { taskCreatedEvent } from './agent-task-events';
+import { taskCancelledEvent, taskCreatedEvent } from './agent-task-events';
 import type { AgentTasksRepository } from './agent-tasks.repository';
 
 /** What the engine's side of the service uses to create and cancel tasks in its transactions. */
@@ -28,8 +28,8 @@ export class AgentTaskWriter {
 
   /**
    * Cancels the case's open tasks (the case ended, was paid, was put on hold...). Claimed tasks
-   * stay with their agent, who may be talking to the debtor. Returns how many were cancelled.
-   * The contract has no cancellation event; the task reads `cancelled` with the reason.
+   * stay with their agent, who may be talking to the debtor. Appends AgentTaskCancelled for
+   * each; returns how many were cancelled.
    */
   async cancelOpenForCase(
     manager: EntityManager,
@@ -44,6 +44,10 @@ export class AgentTaskWriter {
       caseId,
       reason,
       now,
+    );
+    await this.outbox.appendAll(
+      manager,
+      cancelled.map((task) => taskCancelledEvent(task, reason, now)),
     );
     return cancelled.length;
   }

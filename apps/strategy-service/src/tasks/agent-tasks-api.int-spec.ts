@@ -230,6 +230,21 @@ describe('claiming and completing', () => {
     expect(
       (await api.request('POST', `/v1/tasks/${task.taskId}/claim`, { token: bob })).status,
     ).toBe(200);
+    const events = await eventually(
+      async () => {
+        const found = await taskEvents(task.taskId);
+        expect(found).toHaveLength(4);
+        return found;
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
+    expect(events.map((e) => e.type)).toEqual([
+      strategyV1.AgentTaskCreatedSchema.typeName,
+      strategyV1.AgentTaskClaimedSchema.typeName,
+      strategyV1.AgentTaskReleasedSchema.typeName,
+      strategyV1.AgentTaskClaimedSchema.typeName,
+    ]);
+    expect(events[2]?.message).toMatchObject({ releasedBy: { id: 'ann' } });
   });
 
   it("cancels a case's open tasks and leaves claimed ones with their agent", async () => {
@@ -249,6 +264,20 @@ describe('claiming and completing', () => {
     expect(claim.status).toBe(409);
     const claimedNow = await api.request('GET', `/v1/tasks/${claimed.taskId}`, { token: ann });
     expect(claimedNow.body.status).toBe('claimed');
+    const cancelledEvent = await eventually(
+      async () => {
+        const found = (await taskEvents(open.taskId)).find(
+          (e) => e.type === strategyV1.AgentTaskCancelledSchema.typeName,
+        );
+        expect(found).toBeDefined();
+        return found;
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
+    expect(cancelledEvent?.message).toMatchObject({ reason: 'case_resolved', caseId });
+    expect((await taskEvents(claimed.taskId)).map((e) => e.type)).not.toContain(
+      strategyV1.AgentTaskCancelledSchema.typeName,
+    );
   });
 });
 

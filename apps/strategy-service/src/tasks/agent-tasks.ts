@@ -1,6 +1,6 @@
 import type { Outbox } from '@clement/messaging';
 import type { DataSource, EntityManager } from 'typeorm';
-import { taskClaimedEvent, taskCompletedEvent } from './agent-task-events';
+import { taskClaimedEvent, taskCompletedEvent, taskReleasedEvent } from './agent-task-events';
 import type {
   AgentTaskRecord,
   AgentTasksRepository,
@@ -71,7 +71,9 @@ export class AgentTasks {
   release(tenantId: string, taskId: string, agent: string): Promise<AgentTaskRecord> {
     return this.dataSource.transaction(async (manager) => {
       const released = await this.repository.release(manager, tenantId, taskId, agent);
-      return released ?? this.unchanged(manager, tenantId, taskId, 'release', agent);
+      if (!released) return this.unchanged(manager, tenantId, taskId, 'release', agent);
+      await this.outbox.appendAll(manager, [taskReleasedEvent(released, agent, this.clock())]);
+      return released;
     });
   }
 
