@@ -10,15 +10,22 @@
  *  (b) decision latency: CasePlaced events paced at BENCH_RATE (1,000)/s for BENCH_SECONDS (10),
  *      each answered at once by a SendMessage; latency = its arrival on Kafka − the publish, p50/p99;
  *  and the plan of the due-timer claim (an index scan on due_at).
- * Env: BENCH_PENDING, BENCH_DUE, BENCH_RATE, BENCH_SECONDS; BENCH_CPU_PROF=<dir> writes a CPU
- * profile of the service; KAFKA_BROKERS / DATABASE_URL if set.
+ * Env: BENCH_PENDING, BENCH_DUE, BENCH_RATE, BENCH_SECONDS, BENCH_RUNS (baseline,loaded);
+ * BENCH_CPU_PROF=<dir> writes a CPU profile of the service; BENCH_PG_STATS=1 prints what
+ * pg_stat_statements saw during (b); KAFKA_BROKERS / DATABASE_URL if set.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { topicCatalogue } from '@clement/contracts';
+import { allTopicDefinitions, topicCatalogue } from '@clement/contracts';
 import { ensureInfrastructure, findFreePort } from '@clement/local-infra';
-import { decodeRecord } from '@clement/messaging';
+import {
+  createKafkajsPort,
+  decodeRecord,
+  type KafkaPort,
+  provisionTopics,
+} from '@clement/messaging';
 import {
   applyEvent,
   type CaseJourney,
@@ -36,6 +43,7 @@ import {
   startStrategyServiceProcess,
 } from '../src/__fixtures__/strategy-service-process';
 import { StrategyTestPlatform } from '../src/__fixtures__/strategy-platform';
+import { JOURNEY_EVENTS_GROUP } from '../src/journeys/journeys.module';
 import { strategyServiceMigrations } from '../src/migrations';
 
 const FAR_FUTURE = new Date('2100-01-01T00:00:00Z');
@@ -45,7 +53,12 @@ const DUE = Number(process.env['BENCH_DUE'] ?? 20_000);
 const RATE = Number(process.env['BENCH_RATE'] ?? 1_000);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const CPU_PROFILE_DIR = process.env['BENCH_CPU_PROF'];
+const PG_STATS = process.env['BENCH_PG_STATS'] === '1';
+/** Which runs, comma-separated (iterating on one is quicker). */
+const RUNS = (process.env['BENCH_RUNS'] ?? 'baseline,loaded').split(',');
 const DAY_MS = 86_400_000;
+/** USER_HZ of /proc/<pid>/stat: 100 on every Linux Node supports. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 /** Waits for 08:30 on any day, then sends: timers that fire into a SendMessage. */
 const WAITING_STRATEGY = `
@@ -105,6 +118,30 @@ function percentile(sorted: number[], p: number): number {
 async function count(db: DataSource, sql: string, params: unknown[] = []) {
   const rows = (await db.query(sql, params)) as { n: string }[];
   return Number(rows[0].n);
+}
+
+async function committedTransactions(db: DataSource): Promise<number> {
+  return count(
+    db,
+    `SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()`,
+  );
+}
+
+/** What the service ran during the latency phase (BENCH_PG_STATS=1), per placement. */
+async function printStatementStats(db: DataSource, placements: number): Promise<void> {
+  const rows = (await db.query(
+    `SELECT calls, total_exec_time AS ms, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS q
+     FROM public.pg_stat_statements WHERE query NOT LIKE '%pg_stat%' ORDER BY calls DESC LIMIT 25`,
+  )) as { calls: string; ms: number; rows: string; q: string }[];
+  let calls = 0;
+  for (const row of rows) calls += Number(row.calls);
+  console.log(`      statements: ${calls} (${(calls / placements).toFixed(2)} per placement)`);
+  for (const row of rows) {
+    console.log(
+      `      ${String(row.calls).padStart(7)} calls ${row.ms.toFixed(0).padStart(6)} ms ` +
+        `${String(row.rows).padStart(7)} rows  ${row.q}`,
+    );
+  }
 }
 
 async function insertPendingTimers(db: DataSource, schema: string) {
@@ -193,10 +230,96 @@ async function insertDueJourneys(
   await db.query(`ANALYZE "${schema}"."timers"`);
 }
 
+/**
+ * The test platform without its recorder: that one decodes every command and decision of the
+ * tenant in this process, on the event loop that timestamps arrivals.
+ */
+async function publishingPlatform(): Promise<StrategyTestPlatform> {
+  const platform = new StrategyTestPlatform();
+  platform.kafka = createKafkajsPort({
+    clientId: `strategy-bench-${platform.tenant}`,
+    brokers: (process.env['KAFKA_BROKERS'] ?? '').split(','),
+  });
+  const admin = await platform.kafka.admin();
+  await provisionTopics(admin, allTopicDefinitions()).finally(() => admin.disconnect());
+  return platform;
+}
+
+/**
+ * Waits until the service has relayed its outbox and its journey consumer has no lag, so one
+ * phase's backlog is not measured as the next one's latency.
+ */
+async function settle(db: DataSource, schema: string, kafka: KafkaPort): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (
+    Date.now() < deadline &&
+    (await count(db, `SELECT count(*) AS n FROM "${schema}"."outbox"`)) > 0
+  ) {
+    await sleep(100);
+  }
+  const admin = await kafka.admin();
+  try {
+    const topics = [topicCatalogue.caseEvents.name, topicCatalogue.strategyEvents.name];
+    for (;;) {
+      let lag = 0;
+      for (const topic of topics) {
+        const committed = new Map(
+          (await admin.groupOffsets(JOURNEY_EVENTS_GROUP, topic)).map((p) => [
+            p.partition,
+            Number(p.offset),
+          ]),
+        );
+        for (const { partition, high } of await admin.topicOffsets(topic)) {
+          lag += Math.max(0, Number(high) - Math.max(0, committed.get(partition) ?? 0));
+        }
+      }
+      if (lag === 0 || Date.now() > deadline) break;
+      await sleep(200);
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** CPU time (user + system, ms) a process used so far; 0 where /proc is not there. */
+function cpuMsOf(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** The machine's CPU ticks so far, busy and in all (all cores). */
+function machineTicks(): { busy: number; total: number } {
+  try {
+    const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+    const ticks = values.map(Number);
+    const total = ticks.reduce((a, b) => a + b, 0);
+    return { busy: total - ticks[3] - ticks[4], total };
+  } catch {
+    return { busy: 0, total: 0 };
+  }
+}
+
+/** The CPU used by the service and by its PostgreSQL backends (same machine). */
+async function serviceCpuMs(db: DataSource, servicePid: number | undefined) {
+  const backends = (await db.query(
+    `SELECT pid FROM pg_stat_activity WHERE application_name = 'strategy-service'`,
+  )) as { pid: number }[];
+  return {
+    service: cpuMsOf(servicePid),
+    postgres: backends.reduce((sum, { pid }) => sum + cpuMsOf(pid), 0),
+  };
+}
+
 async function measureLatency(
   db: DataSource,
   schema: string,
   platform: StrategyTestPlatform,
+  servicePid: number | undefined,
 ): Promise<RunResult['latency']> {
   const total = RATE * SECONDS;
   const ids = Array.from({ length: total }, (_, i) => `${schema}-${i}`);
@@ -214,6 +337,7 @@ async function measureLatency(
   ) {
     await sleep(200);
   }
+  await settle(db, schema, platform.kafka);
   const publishedAt = new Map<string, number>();
   const arrivedAt = new Map<string, number>();
   const decidedAt = new Map<string, number>();
@@ -242,6 +366,13 @@ async function measureLatency(
   await sleep(3_000); // the recorder joins its group
   const producer = platform.kafka.producer();
   await producer.connect();
+  if (PG_STATS) {
+    await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements SCHEMA public');
+    await db.query('SELECT public.pg_stat_statements_reset()');
+  }
+  const xactsBefore = await committedTransactions(db);
+  const cpuBefore = await serviceCpuMs(db, servicePid);
+  const machineBefore = machineTicks();
   const started = Date.now();
   // Paced in 10 ms slices: RATE/100 placements each.
   const perSlice = Math.max(1, Math.round(RATE / 100));
@@ -262,6 +393,20 @@ async function measureLatency(
   const deadline = Date.now() + 120_000;
   while (arrivedAt.size < total && Date.now() < deadline) await sleep(200);
   await recorder.disconnect();
+  const xacts = (await committedTransactions(db)) - xactsBefore;
+  const cpuAfter = await serviceCpuMs(db, servicePid);
+  const machineAfter = machineTicks();
+  const machineBusy =
+    (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total || 1);
+  const perPlacement = (ms: number) => (ms / total).toFixed(2);
+  // CPU per placement does not depend on what else runs on the machine; latency does.
+  console.log(
+    `      CPU per placement: service ${perPlacement(cpuAfter.service - cpuBefore.service)} ms, ` +
+      `its PostgreSQL backends ${perPlacement(cpuAfter.postgres - cpuBefore.postgres)} ms; ` +
+      `${xacts} transactions committed (${(xacts / total).toFixed(2)} per placement); ` +
+      `machine ${(100 * machineBusy).toFixed(0)}% busy (${cpus().length} CPUs, everything on it)`,
+  );
+  if (PG_STATS) await printStatementStats(db, total);
   const latencies = [...publishedAt]
     .flatMap(([caseId, at]) => {
       const arrived = arrivedAt.get(caseId);
@@ -302,7 +447,7 @@ async function run(label: string, pending: number): Promise<RunResult> {
   await db.initialize();
   await runMigrations(db);
   const waiting = new StrategyTestPlatform();
-  const immediate = await new StrategyTestPlatform().start();
+  const immediate = await publishingPlatform();
   const jwtSecret = randomBytes(32).toString('hex');
   const port = await findFreePort();
   let service: ServiceProcess | undefined;
@@ -348,7 +493,8 @@ async function run(label: string, pending: number): Promise<RunResult> {
       `  (a) ${DUE} due timers fired in ${fireSeconds.toFixed(2)} s: ${firePerSecond.toFixed(0)}/s`,
     );
 
-    const latency = await measureLatency(db, schema, immediate);
+    await settle(db, schema, immediate.kafka);
+    const latency = await measureLatency(db, schema, immediate, service.child.pid);
     console.log(
       `  (b) ${latency.count} placements at ${latency.achievedRate.toFixed(0)}/s: ` +
         `p50 ${latency.p50} ms, p99 ${latency.p99} ms, max ${latency.max} ms\n      ${latency.stages}`,
@@ -368,7 +514,12 @@ async function run(label: string, pending: number): Promise<RunResult> {
 
 async function main(): Promise<void> {
   const load = loadavg()[0].toFixed(2);
-  const infra = await ensureInfrastructure({ postgresSettings: { max_connections: 200 } });
+  const infra = await ensureInfrastructure({
+    postgresSettings: {
+      max_connections: 200,
+      ...(PG_STATS ? { shared_preload_libraries: 'pg_stat_statements' } : {}),
+    },
+  });
   process.env['KAFKA_BROKERS'] = infra.kafkaBrokers.join(',');
   process.env['DATABASE_URL'] = infra.databaseUrl;
   try {
@@ -376,20 +527,22 @@ async function main(): Promise<void> {
       `strategy-service bench: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), ` +
         `${(totalmem() / 2 ** 30).toFixed(0)} GiB, load ${load}; due ${DUE}, rate ${RATE}/s × ${SECONDS} s`,
     );
-    const baseline = await run('baseline', 0);
-    const loaded = await run('loaded', PENDING);
+    const results: RunResult[] = [];
+    if (RUNS.includes('baseline')) results.push(await run('baseline', 0));
+    if (RUNS.includes('loaded')) results.push(await run('loaded', PENDING));
     console.log('\n== summary');
     console.log(
       '| run | pending timers | fire rate (timers/s) | p50 (ms) | p99 (ms) | max (ms) | events/s |',
     );
     console.log('|---|---|---|---|---|---|---|');
-    for (const r of [baseline, loaded]) {
+    for (const r of results) {
       console.log(
         `| ${r.label} | ${r.pending} | ${r.firePerSecond.toFixed(0)} | ${r.latency.p50} | ` +
           `${r.latency.p99} | ${r.latency.max} | ${r.latency.achievedRate.toFixed(0)} |`,
       );
     }
-    console.log(`\nclaim plan with ${PENDING} pending timers:\n${loaded.plan}`);
+    const loaded = results.find((r) => r.label === 'loaded');
+    if (loaded) console.log(`\nclaim plan with ${PENDING} pending timers:\n${loaded.plan}`);
   } finally {
     await infra.stop();
   }

@@ -1,5 +1,6 @@
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { DataSource, EntityManager } from 'typeorm';
+import { CloudEventHeader } from '../cloudevents/cloud-event-headers';
 import { decodeRecord, type DecodedEvent } from '../cloudevents/event-codec';
 import { dlqTopicName, type EventTopic } from '../cloudevents/event-topic';
 import { deadLetterHeaders } from '../dead-letter/dead-letter-headers';
@@ -135,6 +136,9 @@ export class EventConsumer {
   ): Promise<void> {
     let run: Decoded[] = [];
     for (const record of chunk) {
+      // A type the topic declares but nobody here handles is passed over before decoding: no
+      // decode, no transaction. An undeclared or missing type is decoded and dead-lettered.
+      if (isUnhandledDeclaredType(subscription, record)) continue;
       const decoded = this.decode(subscription.topic, record);
       if ('event' in decoded) {
         run.push(decoded);
@@ -375,4 +379,16 @@ export class EventConsumer {
   private async sleepWithHeartbeat(batch: PartitionBatch, ms: number): Promise<void> {
     await this.withHeartbeat(batch, () => sleep(ms, this.stopping.signal));
   }
+}
+
+function isUnhandledDeclaredType(
+  subscription: TopicHandlers<EventTopic>,
+  record: IncomingRecord,
+): boolean {
+  const type = record.headers[CloudEventHeader.type];
+  return (
+    type !== undefined &&
+    !subscription.handlerFor(type) &&
+    subscription.topic.messages.some((schema) => schema.typeName === type)
+  );
 }
