@@ -55,12 +55,7 @@ export class AppModule {
             source: CLOUDEVENTS_SOURCE,
           }),
         }),
-        AuthModule.forRoot({
-          jwksUrl: config.AUTH_JWKS_URL,
-          sharedSecret: config.AUTH_JWT_SECRET,
-          issuer: config.AUTH_ISSUER,
-          audience: config.AUTH_AUDIENCE,
-        }),
+        AuthModule.forRoot(config.staffAuth),
         StrategiesModule,
         TasksModule,
         CaseJourneysModule,

@@ -1,85 +1,20 @@
-import { loadConfig } from '@clement/observability';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Matches,
-  Max,
-  Min,
-  MinLength,
-  ValidateIf,
-} from 'class-validator';
+import { loadConfig, ServiceDatabaseConfig } from '@clement/observability';
+import { StaffApiServiceConfig } from '@clement/staff-api';
+import { IsInt, Max, Min } from 'class-validator';
 
 export const SERVICE_NAME = 'strategy-service';
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const DATABASE_SCHEMA = 'strategy';
 
-// Messages never interpolate $value: DATABASE_URL carries a password.
 /** What the `migrate` command needs: the database and the service's schema, nothing else. */
-export class StrategyServiceDatabaseConfig {
-  @IsString()
-  @Matches(/^postgres(ql)?:\/\/\S+$/, {
-    message: 'must be a postgres:// or postgresql:// URL',
-  })
-  DATABASE_URL!: string;
-
-  /** The PostgreSQL schema the service owns (journeys, timers, strategies, outbox, inbox). */
-  @Matches(/^[a-z_][a-z0-9_]{0,62}$/, {
-    message: 'must be a lower-case SQL identifier (letters, digits, underscores)',
-  })
-  DATABASE_SCHEMA = 'strategy';
+export class StrategyServiceDatabaseConfig extends ServiceDatabaseConfig {
+  override DATABASE_SCHEMA = DATABASE_SCHEMA;
 }
 
 /** The whole service's environment, validated once at boot. */
-export class StrategyServiceConfig extends StrategyServiceDatabaseConfig {
-  @IsInt()
-  @Min(0)
-  @Max(65535)
-  PORT = 3003;
-
-  /** 0.0.0.0 so a container's port is reachable; set 127.0.0.1 to stay local. */
-  @IsNotEmpty()
-  HOST = '0.0.0.0';
-
-  /** Comma-separated host:port list. */
-  @IsString()
-  @Matches(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, {
-    message: 'must be a comma-separated list of host:port',
-  })
-  KAFKA_BROKERS!: string;
-
-  @IsIn(LOG_LEVELS)
-  LOG_LEVEL = 'info';
-
-  /**
-   * Apply pending migrations before serving. Off by default: in Kubernetes a Job runs `migrate`
-   * before the new pods start; local runs and tests may turn it on.
-   */
-  @IsBoolean()
-  MIGRATE_ON_START = false;
-
-  /** JWKS of the identity provider that signs staff tokens (production). */
-  @IsOptional()
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
-  AUTH_JWKS_URL?: string;
-
-  /** HS256 secret for staff tokens in local runs and tests, when there is no JWKS. */
-  @ValidateIf((config: StrategyServiceConfig) => !config.AUTH_JWKS_URL)
-  @IsString({ message: 'AUTH_JWT_SECRET or AUTH_JWKS_URL must be set' })
-  @MinLength(32)
-  AUTH_JWT_SECRET?: string;
-
-  @IsOptional()
-  @IsString()
-  AUTH_ISSUER?: string;
-
-  @IsOptional()
-  @IsString()
-  AUTH_AUDIENCE?: string;
+export class StrategyServiceConfig extends StaffApiServiceConfig {
+  override DATABASE_SCHEMA = DATABASE_SCHEMA;
+  override PORT = 3003;
 
   /** How often due timers are looked for when the last round found less than a full batch. */
   @IsInt()
@@ -109,10 +44,6 @@ export class StrategyServiceConfig extends StrategyServiceDatabaseConfig {
   @Min(1)
   @Max(64)
   EVENT_PARTITION_CONCURRENCY = 4;
-
-  get kafkaBrokers(): string[] {
-    return this.KAFKA_BROKERS.split(',');
-  }
 }
 
 export function loadStrategyServiceConfig(
