@@ -198,8 +198,12 @@ export const DISPATCH_EVENT_MESSAGES = [
 
 /** Published by payment-service on `payment.internal.events.v1`. */
 export const PAYMENT_EVENT_MESSAGES = [
+  paymentV1.PaymentInitiatedSchema,
   paymentV1.PaymentSucceededSchema,
   paymentV1.PaymentFailedSchema,
+  paymentV1.PaymentRefundedSchema,
+  paymentV1.PaymentChargedBackSchema,
+  paymentV1.PaymentReconciledSchema,
   paymentV1.PromiseMadeSchema,
   paymentV1.PromiseKeptSchema,
   paymentV1.PromiseBrokenSchema,
@@ -208,6 +212,10 @@ export const PAYMENT_EVENT_MESSAGES = [
   paymentV1.PlanBreachedSchema,
   paymentV1.PlanCompletedSchema,
   paymentV1.PlanCancelledSchema,
+  paymentV1.PlanOfferedSchema,
+  paymentV1.MandateCreatedSchema,
+  paymentV1.MandateCancelledSchema,
+  paymentV1.CollectionDateChangedSchema,
 ] as const;
 
 /** Published by the debtor portal on `portal.internal.events.v1`. */
@@ -290,8 +298,9 @@ export const topicCatalogue = {
     partitions: 12,
     retentionMs: 30 * DAY_MS,
     description:
-      'Payments, promises to pay and payment plans, published by payment-service. No personal ' +
-      'data. Keyed `<tenant>:<debtor id>`.',
+      'Payments (initiated, succeeded, failed, refunded, charged back, reconciled), promises to ' +
+      'pay, plan offers and plans, and direct debit mandates, published by payment-service. No ' +
+      'personal data. Keyed `<tenant>:<debtor id>`.',
     messages: PAYMENT_EVENT_MESSAGES,
   }),
   portalEvents: defineTopic({

@@ -2,8 +2,8 @@
 // @generated from file clement/payment/v1/payment.proto (package clement.payment.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Actor } from "../../common/v1/actor_pb";
 import { file_clement_common_v1_actor } from "../../common/v1/actor_pb";
 import type { Money } from "../../common/v1/money_pb";
@@ -16,7 +16,112 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file clement/payment/v1/payment.proto.
  */
 export const file_clement_payment_v1_payment: GenFile = /*@__PURE__*/
-  fileDesc("CiBjbGVtZW50L3BheW1lbnQvdjEvcGF5bWVudC5wcm90bxISY2xlbWVudC5wYXltZW50LnYxIsYBChBQYXltZW50U3VjY2VlZGVkEhIKCnBheW1lbnRfaWQYASABKAkSDwoHY2FzZV9pZBgCIAEoCRIRCglkZWJ0b3JfaWQYAyABKAkSKAoGYW1vdW50GAQgASgLMhguY2xlbWVudC5jb21tb24udjEuTW9uZXkSKwoHcGFpZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHcGxhbl9pZBgGIAEoCRISCgpwcm9taXNlX2lkGAcgASgJIrABCg1QYXltZW50RmFpbGVkEhIKCnBheW1lbnRfaWQYASABKAkSDwoHY2FzZV9pZBgCIAEoCRIRCglkZWJ0b3JfaWQYAyABKAkSKAoGYW1vdW50GAQgASgLMhguY2xlbWVudC5jb21tb24udjEuTW9uZXkSDgoGcmVhc29uGAUgASgJEi0KCWZhaWxlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiwAEKC1Byb21pc2VNYWRlEhIKCnByb21pc2VfaWQYASABKAkSDwoHY2FzZV9pZBgCIAEoCRIRCglkZWJ0b3JfaWQYAyABKAkSKAoGYW1vdW50GAQgASgLMhguY2xlbWVudC5jb21tb24udjEuTW9uZXkSEAoIZHVlX2RhdGUYBSABKAkSEgoKZ3JhY2VfZGF5cxgGIAEoDRIpCgdtYWRlX2J5GAcgASgLMhguY2xlbWVudC5jb21tb24udjEuQWN0b3IicgoLUHJvbWlzZUtlcHQSEgoKcHJvbWlzZV9pZBgBIAEoCRIPCgdjYXNlX2lkGAIgASgJEhEKCWRlYnRvcl9pZBgDIAEoCRIrCgdrZXB0X2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKeAQoNUHJvbWlzZUJyb2tlbhISCgpwcm9taXNlX2lkGAEgASgJEg8KB2Nhc2VfaWQYAiABKAkSEQoJZGVidG9yX2lkGAMgASgJEiYKBHBhaWQYBCABKAsyGC5jbGVtZW50LmNvbW1vbi52MS5Nb25leRItCglicm9rZW5fYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIkgKCkluc3RhbG1lbnQSEAoIZHVlX2RhdGUYASABKAkSKAoGYW1vdW50GAIgASgLMhguY2xlbWVudC5jb21tb24udjEuTW9uZXkizgEKC1BsYW5DcmVhdGVkEg8KB3BsYW5faWQYASABKAkSDwoHY2FzZV9pZBgCIAEoCRIRCglkZWJ0b3JfaWQYAyABKAkSMwoLaW5zdGFsbWVudHMYBCADKAsyHi5jbGVtZW50LnBheW1lbnQudjEuSW5zdGFsbWVudBInCgV0b3RhbBgFIAEoCzIYLmNsZW1lbnQuY29tbW9uLnYxLk1vbmV5EiwKCmNyZWF0ZWRfYnkYBiABKAsyGC5jbGVtZW50LmNvbW1vbi52MS5BY3RvciJ3CgtQbGFuQ2hhbmdlZBIPCgdwbGFuX2lkGAEgASgJEg8KB2Nhc2VfaWQYAiABKAkSEQoJZGVidG9yX2lkGAMgASgJEjMKC2luc3RhbG1lbnRzGAQgAygLMh4uY2xlbWVudC5wYXltZW50LnYxLkluc3RhbG1lbnQikAEKDFBsYW5CcmVhY2hlZBIPCgdwbGFuX2lkGAEgASgJEg8KB2Nhc2VfaWQYAiABKAkSEQoJZGVidG9yX2lkGAMgASgJEhoKEm1pc3NlZF9pbnN0YWxtZW50cxgEIAEoDRIvCgticmVhY2hlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAidgoNUGxhbkNvbXBsZXRlZBIPCgdwbGFuX2lkGAEgASgJEg8KB2Nhc2VfaWQYAiABKAkSEQoJZGVidG9yX2lkGAMgASgJEjAKDGNvbXBsZXRlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAidgoNUGxhbkNhbmNlbGxlZBIPCgdwbGFuX2lkGAEgASgJEg8KB2Nhc2VfaWQYAiABKAkSEQoJZGVidG9yX2lkGAMgASgJEjAKDGNhbmNlbGxlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBiBnByb3RvMw", [file_clement_common_v1_actor, file_clement_common_v1_money, file_google_protobuf_timestamp]);
+  fileDesc("CiBjbGVtZW50L3BheW1lbnQvdjEvcGF5bWVudC5wcm90bxISY2xlbWVudC5wYXltZW50LnYxIkoKCkFsbG9jYXRpb24SEgoKYWNjb3VudF9pZBgBIAEoCRIoCgZhbW91bnQYAiABKAsyGC5jbGVtZW50LmNvbW1vbi52MS5Nb25leSKzAgoQUGF5bWVudEluaXRpYXRlZBISCgpwYXltZW50X2lkGAEgASgJEg8KB2Nhc2VfaWQYAiABKAkSEQoJZGVidG9yX2lkGAMgASgJEigKBmFtb3VudBgEIAEoCzIYLmNsZW1lbnQuY29tbW9uLnYxLk1vbmV5EjEKBm1ldGhvZBgFIAEoDjIhLmNsZW1lbnQucGF5bWVudC52MS5QYXltZW50TWV0aG9kEjMKB3B1cnBvc2UYBiABKA4yIi5jbGVtZW50LnBheW1lbnQudjEuUGF5bWVudFB1cnBvc2USDwoHcGxhbl9pZBgHIAEoCRISCgpwcm9taXNlX2lkGAggASgJEjAKDGluaXRpYXRlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi3QIKEFBheW1lbnRTdWNjZWVkZWQSEgoKcGF5bWVudF9pZBgBIAEoCRIPCgdjYXNlX2lkGAIgASgJEhEKCWRlYnRvcl9pZBgDIAEoCRIoCgZhbW91bnQYBCABKAsyGC5jbGVtZW50LmNvbW1vbi52MS5Nb25leRIrCgdwYWlkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdwbGFuX2lkGAYgASgJEhIKCnByb21pc2VfaWQYByABKAkSMwoLYWxsb2NhdGlvbnMYCCADKAsyHi5jbGVtZW50LnBheW1lbnQudjEuQWxsb2NhdGlvbhItCgt1bmFsbG9jYXRlZBgJIAEoCzIYLmNsZW1lbnQuY29tbW9uLnYxLk1vbmV5EjEKBm1ldGhvZBgKIAEoDjIhLmNsZW1lbnQucGF5bWVudC52MS5QYXltZW50TWV0aG9kIvQBCg1QYXltZW50RmFpbGVkEhIKCnBheW1lbnRfaWQYASABKAkSDwoHY2FzZV9pZBgCIAEoCRIRCglkZWJ0b3JfaWQYAyABKAkSKAoGYW1vdW50GAQgASgLMhguY2xlbWVudC5jb21tb24udjEuTW9uZXkSDgoGcmVhc29uGAUgASgJEi0KCWZhaWxlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHcGxhbl9pZBgHIAEoCRIxCgZtZXRob2QYCCABKA4yIS5jbGVtZW50LnBheW1lbnQudjEuUGF5bWVudE1ldGhvZCLAAQoLUHJvbWlzZU1hZGUSEgoKcHJvbWlzZV9pZBgBIAEoCRIPCgdjYXNlX2lkGAIgASgJEhEKCWRlYnRvcl9pZBgDIAEoCRIoCgZhbW91bnQYBCABKAsyGC5jbGVtZW50LmNvbW1vbi52MS5Nb25leRIQCghkdWVfZGF0ZRgFIAEoCRISCgpncmFjZV9kYXlzGAYgASgNEikKB21hZGVfYnkYByABKAsyGC5jbGVtZW50LmNvbW1vbi52MS5BY3RvciJyCgtQcm9taXNlS2VwdBISCgpwcm9taXNlX2lkGAEgASgJEg8KB2Nhc2VfaWQYAiABKAkSEQoJZGVidG9yX2lkGAMgASgJEisKB2tlcHRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIp4BCg1Qcm9taXNlQnJva2VuEhIKCnByb21pc2VfaWQYASABKAkSDwoHY2FzZV9pZBgCIAEoCRIRCglkZWJ0b3JfaWQYAyABKAkSJgoEcGFpZBgEIAEoCzIYLmNsZW1lbnQuY29tbW9uLnYxLk1vbmV5Ei0KCWJyb2tlbl9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiSAoKSW5zdGFsbWVudBIQCghkdWVfZGF0ZRgBIAEoCRIoCgZhbW91bnQYAiABKAsyGC5jbGVtZW50LmNvbW1vbi52MS5Nb25leSKHAgoLUGxhbkNyZWF0ZWQSDwoHcGxhbl9pZBgBIAEoCRIPCgdjYXNlX2lkGAIgASgJEhEKCWRlYnRvcl9pZBgDIAEoCRIzCgtpbnN0YWxtZW50cxgEIAMoCzIeLmNsZW1lbnQucGF5bWVudC52MS5JbnN0YWxtZW50EicKBXRvdGFsGAUgASgLMhguY2xlbWVudC5jb21tb24udjEuTW9uZXkSLAoKY3JlYXRlZF9ieRgGIAEoCzIYLmNsZW1lbnQuY29tbW9uLnYxLkFjdG9yEhEKCWZyZXF1ZW5jeRgHIAEoCRIQCghvZmZlcl9pZBgIIAEoCRISCgpzZXR0bGVtZW50GAkgASgIIrcBCgtQbGFuQ2hhbmdlZBIPCgdwbGFuX2lkGAEgASgJEg8KB2Nhc2VfaWQYAiABKAkSEQoJZGVidG9yX2lkGAMgASgJEjMKC2luc3RhbG1lbnRzGAQgAygLMh4uY2xlbWVudC5wYXltZW50LnYxLkluc3RhbG1lbnQSEQoJZnJlcXVlbmN5GAUgASgJEisKCXJlbWFpbmluZxgGIAEoCzIYLmNsZW1lbnQuY29tbW9uLnYxLk1vbmV5IpABCgxQbGFuQnJlYWNoZWQSDwoHcGxhbl9pZBgBIAEoCRIPCgdjYXNlX2lkGAIgASgJEhEKCWRlYnRvcl9pZBgDIAEoCRIaChJtaXNzZWRfaW5zdGFsbWVudHMYBCABKA0SLwoLYnJlYWNoZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wInYKDVBsYW5Db21wbGV0ZWQSDwoHcGxhbl9pZBgBIAEoCRIPCgdjYXNlX2lkGAIgASgJEhEKCWRlYnRvcl9pZBgDIAEoCRIwCgxjb21wbGV0ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wInYKDVBsYW5DYW5jZWxsZWQSDwoHcGxhbl9pZBgBIAEoCRIPCgdjYXNlX2lkGAIgASgJEhEKCWRlYnRvcl9pZBgDIAEoCRIwCgxjYW5jZWxsZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIvUBCg9QYXltZW50UmVmdW5kZWQSEgoKcGF5bWVudF9pZBgBIAEoCRIRCglyZWZ1bmRfaWQYAiABKAkSDwoHY2FzZV9pZBgDIAEoCRIRCglkZWJ0b3JfaWQYBCABKAkSKAoGYW1vdW50GAUgASgLMhguY2xlbWVudC5jb21tb24udjEuTW9uZXkSPAoUcmV2ZXJzZWRfYWxsb2NhdGlvbnMYBiADKAsyHi5jbGVtZW50LnBheW1lbnQudjEuQWxsb2NhdGlvbhIvCgtyZWZ1bmRlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAikAIKElBheW1lbnRDaGFyZ2VkQmFjaxISCgpwYXltZW50X2lkGAEgASgJEhUKDWNoYXJnZWJhY2tfaWQYAiABKAkSDwoHY2FzZV9pZBgDIAEoCRIRCglkZWJ0b3JfaWQYBCABKAkSKAoGYW1vdW50GAUgASgLMhguY2xlbWVudC5jb21tb24udjEuTW9uZXkSPAoUcmV2ZXJzZWRfYWxsb2NhdGlvbnMYBiADKAsyHi5jbGVtZW50LnBheW1lbnQudjEuQWxsb2NhdGlvbhIOCgZyZWFzb24YByABKAkSMwoPY2hhcmdlZF9iYWNrX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKDAQoRUGF5bWVudFJlY29uY2lsZWQSEgoKcGF5bWVudF9pZBgBIAEoCRIPCgdjYXNlX2lkGAIgASgJEhEKCWRlYnRvcl9pZBgDIAEoCRIiChpjcmVkaXRvcl9wYXltZW50X3JlZmVyZW5jZRgEIAEoCRISCgptYXRjaGVkX2J5GAUgASgJIo8BCgpQbGFuT3B0aW9uEhEKCWZyZXF1ZW5jeRgBIAEoCRIXCg9taW5faW5zdGFsbWVudHMYAiABKA0SFwoPbWF4X2luc3RhbG1lbnRzGAMgASgNEh4KFmZpcnN0X3BheW1lbnRfZWFybGllc3QYBCABKAkSHAoUZmlyc3RfcGF5bWVudF9sYXRlc3QYBSABKAki0wIKC1BsYW5PZmZlcmVkEhAKCG9mZmVyX2lkGAEgASgJEg8KB2Nhc2VfaWQYAiABKAkSEQoJZGVidG9yX2lkGAMgASgJEikKB2JhbGFuY2UYBCABKAsyGC5jbGVtZW50LmNvbW1vbi52MS5Nb25leRItCgVwbGFucxgFIAMoCzIeLmNsZW1lbnQucGF5bWVudC52MS5QbGFuT3B0aW9uEiwKCnNldHRsZW1lbnQYBiABKAsyGC5jbGVtZW50LmNvbW1vbi52MS5Nb25leRIZChFzZXR0bGVtZW50X3BheV9ieRgHIAEoCRIbChNyZWZpbmFuY2luZ19vZmZlcmVkGAggASgIEh4KFmFmZm9yZGFiaWxpdHlfYXNzZXNzZWQYCSABKAgSLgoKb2ZmZXJlZF9hdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAikAEKDk1hbmRhdGVDcmVhdGVkEhIKCm1hbmRhdGVfaWQYASABKAkSDwoHY2FzZV9pZBgCIAEoCRIRCglkZWJ0b3JfaWQYAyABKAkSFgoOY29sbGVjdGlvbl9kYXkYBCABKA0SLgoKY3JlYXRlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAijAEKEE1hbmRhdGVDYW5jZWxsZWQSEgoKbWFuZGF0ZV9pZBgBIAEoCRIPCgdjYXNlX2lkGAIgASgJEhEKCWRlYnRvcl9pZBgDIAEoCRIOCgZyZWFzb24YBCABKAkSMAoMY2FuY2VsbGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCK4AQoVQ29sbGVjdGlvbkRhdGVDaGFuZ2VkEhIKCm1hbmRhdGVfaWQYASABKAkSDwoHY2FzZV9pZBgCIAEoCRIRCglkZWJ0b3JfaWQYAyABKAkSHwoXcHJldmlvdXNfY29sbGVjdGlvbl9kYXkYBCABKA0SFgoOY29sbGVjdGlvbl9kYXkYBSABKA0SLgoKY2hhbmdlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAqaQoNUGF5bWVudE1ldGhvZBIeChpQQVlNRU5UX01FVEhPRF9VTlNQRUNJRklFRBAAEhcKE1BBWU1FTlRfTUVUSE9EX0NBUkQQARIfChtQQVlNRU5UX01FVEhPRF9ESVJFQ1RfREVCSVQQAirCAQoOUGF5bWVudFB1cnBvc2USHwobUEFZTUVOVF9QVVJQT1NFX1VOU1BFQ0lGSUVEEAASGAoUUEFZTUVOVF9QVVJQT1NFX0ZVTEwQARIYChRQQVlNRU5UX1BVUlBPU0VfUEFSVBACEh4KGlBBWU1FTlRfUFVSUE9TRV9JTlNUQUxNRU5UEAMSGwoXUEFZTUVOVF9QVVJQT1NFX0FEVkFOQ0UQBBIeChpQQVlNRU5UX1BVUlBPU0VfU0VUVExFTUVOVBAFYgZwcm90bzM", [file_clement_common_v1_actor, file_clement_common_v1_money, file_google_protobuf_timestamp]);
+
+/**
+ * The part of a payment (or of its reversal) applied to one account.
+ *
+ * @generated from message clement.payment.v1.Allocation
+ */
+export type Allocation = Message<"clement.payment.v1.Allocation"> & {
+  /**
+   * Clement's account id.
+   *
+   * @generated from field: string account_id = 1;
+   */
+  accountId: string;
+
+  /**
+   * The amount applied to the account.
+   *
+   * @generated from field: clement.common.v1.Money amount = 2;
+   */
+  amount?: Money | undefined;
+};
+
+/**
+ * Describes the message clement.payment.v1.Allocation.
+ * Use `create(AllocationSchema)` to create a new message.
+ */
+export const AllocationSchema: GenMessage<Allocation> = /*@__PURE__*/
+  messageDesc(file_clement_payment_v1_payment, 0);
+
+/**
+ * A payment was started: the debtor was sent to the PSP, or a collection was submitted.
+ *
+ * @generated from message clement.payment.v1.PaymentInitiated
+ */
+export type PaymentInitiated = Message<"clement.payment.v1.PaymentInitiated"> & {
+  /**
+   * Clement's id for the payment; the later events refer to it.
+   *
+   * @generated from field: string payment_id = 1;
+   */
+  paymentId: string;
+
+  /**
+   * Clement's case id.
+   *
+   * @generated from field: string case_id = 2;
+   */
+  caseId: string;
+
+  /**
+   * Clement's debtor id.
+   *
+   * @generated from field: string debtor_id = 3;
+   */
+  debtorId: string;
+
+  /**
+   * The amount asked for.
+   *
+   * @generated from field: clement.common.v1.Money amount = 4;
+   */
+  amount?: Money | undefined;
+
+  /**
+   * How.
+   *
+   * @generated from field: clement.payment.v1.PaymentMethod method = 5;
+   */
+  method: PaymentMethod;
+
+  /**
+   * What for.
+   *
+   * @generated from field: clement.payment.v1.PaymentPurpose purpose = 6;
+   */
+  purpose: PaymentPurpose;
+
+  /**
+   * The plan it pays, when it does.
+   *
+   * @generated from field: string plan_id = 7;
+   */
+  planId: string;
+
+  /**
+   * The promise it pays, when it does.
+   *
+   * @generated from field: string promise_id = 8;
+   */
+  promiseId: string;
+
+  /**
+   * When (UTC).
+   *
+   * @generated from field: google.protobuf.Timestamp initiated_at = 9;
+   */
+  initiatedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message clement.payment.v1.PaymentInitiated.
+ * Use `create(PaymentInitiatedSchema)` to create a new message.
+ */
+export const PaymentInitiatedSchema: GenMessage<PaymentInitiated> = /*@__PURE__*/
+  messageDesc(file_clement_payment_v1_payment, 1);
 
 /**
  * A payment was taken (card, transfer, direct debit collection).
@@ -72,6 +177,28 @@ export type PaymentSucceeded = Message<"clement.payment.v1.PaymentSucceeded"> & 
    * @generated from field: string promise_id = 7;
    */
   promiseId: string;
+
+  /**
+   * How it splits over the case's accounts (allocation policy, e.g. oldest first); the amounts
+   * add up to `amount` minus `unallocated`.
+   *
+   * @generated from field: repeated clement.payment.v1.Allocation allocations = 8;
+   */
+  allocations: Allocation[];
+
+  /**
+   * What was left over after every account was paid off (an overpayment), held for refund.
+   *
+   * @generated from field: clement.common.v1.Money unallocated = 9;
+   */
+  unallocated?: Money | undefined;
+
+  /**
+   * How it was paid.
+   *
+   * @generated from field: clement.payment.v1.PaymentMethod method = 10;
+   */
+  method: PaymentMethod;
 };
 
 /**
@@ -79,7 +206,7 @@ export type PaymentSucceeded = Message<"clement.payment.v1.PaymentSucceeded"> & 
  * Use `create(PaymentSucceededSchema)` to create a new message.
  */
 export const PaymentSucceededSchema: GenMessage<PaymentSucceeded> = /*@__PURE__*/
-  messageDesc(file_clement_payment_v1_payment, 0);
+  messageDesc(file_clement_payment_v1_payment, 2);
 
 /**
  * A payment attempt failed (declined, returned collection).
@@ -128,6 +255,20 @@ export type PaymentFailed = Message<"clement.payment.v1.PaymentFailed"> & {
    * @generated from field: google.protobuf.Timestamp failed_at = 6;
    */
   failedAt?: Timestamp | undefined;
+
+  /**
+   * The plan instalment it was for, when it was.
+   *
+   * @generated from field: string plan_id = 7;
+   */
+  planId: string;
+
+  /**
+   * How it was attempted.
+   *
+   * @generated from field: clement.payment.v1.PaymentMethod method = 8;
+   */
+  method: PaymentMethod;
 };
 
 /**
@@ -135,7 +276,7 @@ export type PaymentFailed = Message<"clement.payment.v1.PaymentFailed"> & {
  * Use `create(PaymentFailedSchema)` to create a new message.
  */
 export const PaymentFailedSchema: GenMessage<PaymentFailed> = /*@__PURE__*/
-  messageDesc(file_clement_payment_v1_payment, 1);
+  messageDesc(file_clement_payment_v1_payment, 3);
 
 /**
  * The debtor promised to pay an amount by a date.
@@ -198,7 +339,7 @@ export type PromiseMade = Message<"clement.payment.v1.PromiseMade"> & {
  * Use `create(PromiseMadeSchema)` to create a new message.
  */
 export const PromiseMadeSchema: GenMessage<PromiseMade> = /*@__PURE__*/
-  messageDesc(file_clement_payment_v1_payment, 2);
+  messageDesc(file_clement_payment_v1_payment, 4);
 
 /**
  * The promised amount was paid by the due date plus grace.
@@ -240,7 +381,7 @@ export type PromiseKept = Message<"clement.payment.v1.PromiseKept"> & {
  * Use `create(PromiseKeptSchema)` to create a new message.
  */
 export const PromiseKeptSchema: GenMessage<PromiseKept> = /*@__PURE__*/
-  messageDesc(file_clement_payment_v1_payment, 3);
+  messageDesc(file_clement_payment_v1_payment, 5);
 
 /**
  * The due date plus grace passed without the promised amount.
@@ -289,7 +430,7 @@ export type PromiseBroken = Message<"clement.payment.v1.PromiseBroken"> & {
  * Use `create(PromiseBrokenSchema)` to create a new message.
  */
 export const PromiseBrokenSchema: GenMessage<PromiseBroken> = /*@__PURE__*/
-  messageDesc(file_clement_payment_v1_payment, 4);
+  messageDesc(file_clement_payment_v1_payment, 6);
 
 /**
  * One instalment of a plan.
@@ -317,7 +458,7 @@ export type Instalment = Message<"clement.payment.v1.Instalment"> & {
  * Use `create(InstalmentSchema)` to create a new message.
  */
 export const InstalmentSchema: GenMessage<Instalment> = /*@__PURE__*/
-  messageDesc(file_clement_payment_v1_payment, 5);
+  messageDesc(file_clement_payment_v1_payment, 7);
 
 /**
  * A payment plan was agreed.
@@ -366,6 +507,28 @@ export type PlanCreated = Message<"clement.payment.v1.PlanCreated"> & {
    * @generated from field: clement.common.v1.Actor created_by = 6;
    */
   createdBy?: Actor | undefined;
+
+  /**
+   * "weekly", "fortnightly" or "monthly".
+   *
+   * @generated from field: string frequency = 7;
+   */
+  frequency: string;
+
+  /**
+   * The offer it was chosen from, when it was.
+   *
+   * @generated from field: string offer_id = 8;
+   */
+  offerId: string;
+
+  /**
+   * Whether it is a settlement: paying `total` closes the case although it is less than the
+   * balance.
+   *
+   * @generated from field: bool settlement = 9;
+   */
+  settlement: boolean;
 };
 
 /**
@@ -373,7 +536,7 @@ export type PlanCreated = Message<"clement.payment.v1.PlanCreated"> & {
  * Use `create(PlanCreatedSchema)` to create a new message.
  */
 export const PlanCreatedSchema: GenMessage<PlanCreated> = /*@__PURE__*/
-  messageDesc(file_clement_payment_v1_payment, 6);
+  messageDesc(file_clement_payment_v1_payment, 8);
 
 /**
  * A plan's remaining schedule changed (amount, frequency or payment day).
@@ -408,6 +571,20 @@ export type PlanChanged = Message<"clement.payment.v1.PlanChanged"> & {
    * @generated from field: repeated clement.payment.v1.Instalment instalments = 4;
    */
   instalments: Instalment[];
+
+  /**
+   * "weekly", "fortnightly" or "monthly".
+   *
+   * @generated from field: string frequency = 5;
+   */
+  frequency: string;
+
+  /**
+   * What the remaining instalments add up to.
+   *
+   * @generated from field: clement.common.v1.Money remaining = 6;
+   */
+  remaining?: Money | undefined;
 };
 
 /**
@@ -415,7 +592,7 @@ export type PlanChanged = Message<"clement.payment.v1.PlanChanged"> & {
  * Use `create(PlanChangedSchema)` to create a new message.
  */
 export const PlanChangedSchema: GenMessage<PlanChanged> = /*@__PURE__*/
-  messageDesc(file_clement_payment_v1_payment, 7);
+  messageDesc(file_clement_payment_v1_payment, 9);
 
 /**
  * Enough instalments were missed for the plan to count as broken.
@@ -464,7 +641,7 @@ export type PlanBreached = Message<"clement.payment.v1.PlanBreached"> & {
  * Use `create(PlanBreachedSchema)` to create a new message.
  */
 export const PlanBreachedSchema: GenMessage<PlanBreached> = /*@__PURE__*/
-  messageDesc(file_clement_payment_v1_payment, 8);
+  messageDesc(file_clement_payment_v1_payment, 10);
 
 /**
  * Every instalment of the plan was paid.
@@ -506,7 +683,7 @@ export type PlanCompleted = Message<"clement.payment.v1.PlanCompleted"> & {
  * Use `create(PlanCompletedSchema)` to create a new message.
  */
 export const PlanCompletedSchema: GenMessage<PlanCompleted> = /*@__PURE__*/
-  messageDesc(file_clement_payment_v1_payment, 9);
+  messageDesc(file_clement_payment_v1_payment, 11);
 
 /**
  * The plan was cancelled before it completed (by the debtor or an agent).
@@ -548,5 +725,561 @@ export type PlanCancelled = Message<"clement.payment.v1.PlanCancelled"> & {
  * Use `create(PlanCancelledSchema)` to create a new message.
  */
 export const PlanCancelledSchema: GenMessage<PlanCancelled> = /*@__PURE__*/
-  messageDesc(file_clement_payment_v1_payment, 10);
+  messageDesc(file_clement_payment_v1_payment, 12);
+
+/**
+ * Money of a succeeded payment was given back to the debtor (in full or in part).
+ *
+ * @generated from message clement.payment.v1.PaymentRefunded
+ */
+export type PaymentRefunded = Message<"clement.payment.v1.PaymentRefunded"> & {
+  /**
+   * The payment.
+   *
+   * @generated from field: string payment_id = 1;
+   */
+  paymentId: string;
+
+  /**
+   * Clement's id for the refund.
+   *
+   * @generated from field: string refund_id = 2;
+   */
+  refundId: string;
+
+  /**
+   * Clement's case id.
+   *
+   * @generated from field: string case_id = 3;
+   */
+  caseId: string;
+
+  /**
+   * Clement's debtor id.
+   *
+   * @generated from field: string debtor_id = 4;
+   */
+  debtorId: string;
+
+  /**
+   * The amount refunded.
+   *
+   * @generated from field: clement.common.v1.Money amount = 5;
+   */
+  amount?: Money | undefined;
+
+  /**
+   * What the refund takes back from each account (an overpayment is refunded first, so this
+   * can be empty).
+   *
+   * @generated from field: repeated clement.payment.v1.Allocation reversed_allocations = 6;
+   */
+  reversedAllocations: Allocation[];
+
+  /**
+   * When (UTC).
+   *
+   * @generated from field: google.protobuf.Timestamp refunded_at = 7;
+   */
+  refundedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message clement.payment.v1.PaymentRefunded.
+ * Use `create(PaymentRefundedSchema)` to create a new message.
+ */
+export const PaymentRefundedSchema: GenMessage<PaymentRefunded> = /*@__PURE__*/
+  messageDesc(file_clement_payment_v1_payment, 13);
+
+/**
+ * The debtor's bank took a succeeded payment back (a card chargeback or a returned collection).
+ *
+ * @generated from message clement.payment.v1.PaymentChargedBack
+ */
+export type PaymentChargedBack = Message<"clement.payment.v1.PaymentChargedBack"> & {
+  /**
+   * The payment.
+   *
+   * @generated from field: string payment_id = 1;
+   */
+  paymentId: string;
+
+  /**
+   * The PSP's id for the dispute or return.
+   *
+   * @generated from field: string chargeback_id = 2;
+   */
+  chargebackId: string;
+
+  /**
+   * Clement's case id.
+   *
+   * @generated from field: string case_id = 3;
+   */
+  caseId: string;
+
+  /**
+   * Clement's debtor id.
+   *
+   * @generated from field: string debtor_id = 4;
+   */
+  debtorId: string;
+
+  /**
+   * The amount taken back.
+   *
+   * @generated from field: clement.common.v1.Money amount = 5;
+   */
+  amount?: Money | undefined;
+
+  /**
+   * What it takes back from each account.
+   *
+   * @generated from field: repeated clement.payment.v1.Allocation reversed_allocations = 6;
+   */
+  reversedAllocations: Allocation[];
+
+  /**
+   * A machine-readable reason, e.g. "fraudulent", "collection_returned".
+   *
+   * @generated from field: string reason = 7;
+   */
+  reason: string;
+
+  /**
+   * When (UTC).
+   *
+   * @generated from field: google.protobuf.Timestamp charged_back_at = 8;
+   */
+  chargedBackAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message clement.payment.v1.PaymentChargedBack.
+ * Use `create(PaymentChargedBackSchema)` to create a new message.
+ */
+export const PaymentChargedBackSchema: GenMessage<PaymentChargedBack> = /*@__PURE__*/
+  messageDesc(file_clement_payment_v1_payment, 14);
+
+/**
+ * A payment the creditor reported through the CRM was matched with one taken here, so it is
+ * not counted twice.
+ *
+ * @generated from message clement.payment.v1.PaymentReconciled
+ */
+export type PaymentReconciled = Message<"clement.payment.v1.PaymentReconciled"> & {
+  /**
+   * The payment taken here.
+   *
+   * @generated from field: string payment_id = 1;
+   */
+  paymentId: string;
+
+  /**
+   * Clement's case id.
+   *
+   * @generated from field: string case_id = 2;
+   */
+  caseId: string;
+
+  /**
+   * Clement's debtor id.
+   *
+   * @generated from field: string debtor_id = 3;
+   */
+  debtorId: string;
+
+  /**
+   * The creditor's reference for the payment it reported.
+   *
+   * @generated from field: string creditor_payment_reference = 4;
+   */
+  creditorPaymentReference: string;
+
+  /**
+   * How they were matched: "reference" (the CRM echoed Clement's payment id) or "amount_and_date".
+   *
+   * @generated from field: string matched_by = 5;
+   */
+  matchedBy: string;
+};
+
+/**
+ * Describes the message clement.payment.v1.PaymentReconciled.
+ * Use `create(PaymentReconciledSchema)` to create a new message.
+ */
+export const PaymentReconciledSchema: GenMessage<PaymentReconciled> = /*@__PURE__*/
+  messageDesc(file_clement_payment_v1_payment, 15);
+
+/**
+ * One kind of plan a debtor may choose.
+ *
+ * @generated from message clement.payment.v1.PlanOption
+ */
+export type PlanOption = Message<"clement.payment.v1.PlanOption"> & {
+  /**
+   * "weekly", "fortnightly" or "monthly".
+   *
+   * @generated from field: string frequency = 1;
+   */
+  frequency: string;
+
+  /**
+   * The fewest instalments allowed.
+   *
+   * @generated from field: uint32 min_instalments = 2;
+   */
+  minInstalments: number;
+
+  /**
+   * The most instalments allowed.
+   *
+   * @generated from field: uint32 max_instalments = 3;
+   */
+  maxInstalments: number;
+
+  /**
+   * The earliest first payment date, "YYYY-MM-DD".
+   *
+   * @generated from field: string first_payment_earliest = 4;
+   */
+  firstPaymentEarliest: string;
+
+  /**
+   * The latest first payment date, "YYYY-MM-DD".
+   *
+   * @generated from field: string first_payment_latest = 5;
+   */
+  firstPaymentLatest: string;
+};
+
+/**
+ * Describes the message clement.payment.v1.PlanOption.
+ * Use `create(PlanOptionSchema)` to create a new message.
+ */
+export const PlanOptionSchema: GenMessage<PlanOption> = /*@__PURE__*/
+  messageDesc(file_clement_payment_v1_payment, 16);
+
+/**
+ * The plans and settlement a debtor may choose were computed (and shown to them).
+ *
+ * @generated from message clement.payment.v1.PlanOffered
+ */
+export type PlanOffered = Message<"clement.payment.v1.PlanOffered"> & {
+  /**
+   * Clement's id for the offer; a plan created from it names it.
+   *
+   * @generated from field: string offer_id = 1;
+   */
+  offerId: string;
+
+  /**
+   * Clement's case id.
+   *
+   * @generated from field: string case_id = 2;
+   */
+  caseId: string;
+
+  /**
+   * Clement's debtor id.
+   *
+   * @generated from field: string debtor_id = 3;
+   */
+  debtorId: string;
+
+  /**
+   * The balance the offer is for.
+   *
+   * @generated from field: clement.common.v1.Money balance = 4;
+   */
+  balance?: Money | undefined;
+
+  /**
+   * The plans on offer.
+   *
+   * @generated from field: repeated clement.payment.v1.PlanOption plans = 5;
+   */
+  plans: PlanOption[];
+
+  /**
+   * The settlement amount, when one is offered.
+   *
+   * @generated from field: clement.common.v1.Money settlement = 6;
+   */
+  settlement?: Money | undefined;
+
+  /**
+   * The last day to pay the settlement, "YYYY-MM-DD".
+   *
+   * @generated from field: string settlement_pay_by = 7;
+   */
+  settlementPayBy: string;
+
+  /**
+   * Whether refinancing is offered.
+   *
+   * @generated from field: bool refinancing_offered = 8;
+   */
+  refinancingOffered: boolean;
+
+  /**
+   * Whether the debtor's stated income and expenditure shaped it.
+   *
+   * @generated from field: bool affordability_assessed = 9;
+   */
+  affordabilityAssessed: boolean;
+
+  /**
+   * When (UTC).
+   *
+   * @generated from field: google.protobuf.Timestamp offered_at = 10;
+   */
+  offeredAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message clement.payment.v1.PlanOffered.
+ * Use `create(PlanOfferedSchema)` to create a new message.
+ */
+export const PlanOfferedSchema: GenMessage<PlanOffered> = /*@__PURE__*/
+  messageDesc(file_clement_payment_v1_payment, 17);
+
+/**
+ * A direct debit mandate was set up. No bank details: the PSP holds them.
+ *
+ * @generated from message clement.payment.v1.MandateCreated
+ */
+export type MandateCreated = Message<"clement.payment.v1.MandateCreated"> & {
+  /**
+   * Clement's id for the mandate.
+   *
+   * @generated from field: string mandate_id = 1;
+   */
+  mandateId: string;
+
+  /**
+   * Clement's case id.
+   *
+   * @generated from field: string case_id = 2;
+   */
+  caseId: string;
+
+  /**
+   * Clement's debtor id.
+   *
+   * @generated from field: string debtor_id = 3;
+   */
+  debtorId: string;
+
+  /**
+   * The day of the month collections are made (1-28).
+   *
+   * @generated from field: uint32 collection_day = 4;
+   */
+  collectionDay: number;
+
+  /**
+   * When (UTC).
+   *
+   * @generated from field: google.protobuf.Timestamp created_at = 5;
+   */
+  createdAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message clement.payment.v1.MandateCreated.
+ * Use `create(MandateCreatedSchema)` to create a new message.
+ */
+export const MandateCreatedSchema: GenMessage<MandateCreated> = /*@__PURE__*/
+  messageDesc(file_clement_payment_v1_payment, 18);
+
+/**
+ * A direct debit mandate was cancelled (by the debtor, an agent, or the bank).
+ *
+ * @generated from message clement.payment.v1.MandateCancelled
+ */
+export type MandateCancelled = Message<"clement.payment.v1.MandateCancelled"> & {
+  /**
+   * The mandate.
+   *
+   * @generated from field: string mandate_id = 1;
+   */
+  mandateId: string;
+
+  /**
+   * Clement's case id.
+   *
+   * @generated from field: string case_id = 2;
+   */
+  caseId: string;
+
+  /**
+   * Clement's debtor id.
+   *
+   * @generated from field: string debtor_id = 3;
+   */
+  debtorId: string;
+
+  /**
+   * A machine-readable reason, e.g. "debtor_request", "bank_cancelled".
+   *
+   * @generated from field: string reason = 4;
+   */
+  reason: string;
+
+  /**
+   * When (UTC).
+   *
+   * @generated from field: google.protobuf.Timestamp cancelled_at = 5;
+   */
+  cancelledAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message clement.payment.v1.MandateCancelled.
+ * Use `create(MandateCancelledSchema)` to create a new message.
+ */
+export const MandateCancelledSchema: GenMessage<MandateCancelled> = /*@__PURE__*/
+  messageDesc(file_clement_payment_v1_payment, 19);
+
+/**
+ * The day of the month a mandate collects on changed (often to just after payday).
+ *
+ * @generated from message clement.payment.v1.CollectionDateChanged
+ */
+export type CollectionDateChanged = Message<"clement.payment.v1.CollectionDateChanged"> & {
+  /**
+   * The mandate.
+   *
+   * @generated from field: string mandate_id = 1;
+   */
+  mandateId: string;
+
+  /**
+   * Clement's case id.
+   *
+   * @generated from field: string case_id = 2;
+   */
+  caseId: string;
+
+  /**
+   * Clement's debtor id.
+   *
+   * @generated from field: string debtor_id = 3;
+   */
+  debtorId: string;
+
+  /**
+   * The day before.
+   *
+   * @generated from field: uint32 previous_collection_day = 4;
+   */
+  previousCollectionDay: number;
+
+  /**
+   * The day now.
+   *
+   * @generated from field: uint32 collection_day = 5;
+   */
+  collectionDay: number;
+
+  /**
+   * When (UTC).
+   *
+   * @generated from field: google.protobuf.Timestamp changed_at = 6;
+   */
+  changedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message clement.payment.v1.CollectionDateChanged.
+ * Use `create(CollectionDateChangedSchema)` to create a new message.
+ */
+export const CollectionDateChangedSchema: GenMessage<CollectionDateChanged> = /*@__PURE__*/
+  messageDesc(file_clement_payment_v1_payment, 20);
+
+/**
+ * How a payment is made.
+ *
+ * @generated from enum clement.payment.v1.PaymentMethod
+ */
+export enum PaymentMethod {
+  /**
+   * @generated from enum value: PAYMENT_METHOD_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Card, through the PSP's hosted payment page.
+   *
+   * @generated from enum value: PAYMENT_METHOD_CARD = 1;
+   */
+  CARD = 1,
+
+  /**
+   * A direct debit collection under a mandate.
+   *
+   * @generated from enum value: PAYMENT_METHOD_DIRECT_DEBIT = 2;
+   */
+  DIRECT_DEBIT = 2,
+}
+
+/**
+ * Describes the enum clement.payment.v1.PaymentMethod.
+ */
+export const PaymentMethodSchema: GenEnum<PaymentMethod> = /*@__PURE__*/
+  enumDesc(file_clement_payment_v1_payment, 0);
+
+/**
+ * What a payment is for.
+ *
+ * @generated from enum clement.payment.v1.PaymentPurpose
+ */
+export enum PaymentPurpose {
+  /**
+   * @generated from enum value: PAYMENT_PURPOSE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The whole balance.
+   *
+   * @generated from enum value: PAYMENT_PURPOSE_FULL = 1;
+   */
+  FULL = 1,
+
+  /**
+   * Part of the balance, with no plan.
+   *
+   * @generated from enum value: PAYMENT_PURPOSE_PART = 2;
+   */
+  PART = 2,
+
+  /**
+   * The next instalment of a plan.
+   *
+   * @generated from enum value: PAYMENT_PURPOSE_INSTALMENT = 3;
+   */
+  INSTALMENT = 3,
+
+  /**
+   * Ahead of a plan's schedule (pays instalments in due-date order).
+   *
+   * @generated from enum value: PAYMENT_PURPOSE_ADVANCE = 4;
+   */
+  ADVANCE = 4,
+
+  /**
+   * An agreed settlement (less than the balance, closes the case).
+   *
+   * @generated from enum value: PAYMENT_PURPOSE_SETTLEMENT = 5;
+   */
+  SETTLEMENT = 5,
+}
+
+/**
+ * Describes the enum clement.payment.v1.PaymentPurpose.
+ */
+export const PaymentPurposeSchema: GenEnum<PaymentPurpose> = /*@__PURE__*/
+  enumDesc(file_clement_payment_v1_payment, 1);
 
