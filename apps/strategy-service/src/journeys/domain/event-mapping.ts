@@ -112,6 +112,8 @@ const BALANCE_REASONS: Record<
   [caseV1.BalanceChangeReason.CREDITOR_UPDATE]: 'creditor_update',
   [caseV1.BalanceChangeReason.PAYMENT]: 'payment',
   [caseV1.BalanceChangeReason.RECALLED]: 'recalled',
+  // A refund or chargeback raises the balance again; the engine treats it as any other change.
+  [caseV1.BalanceChangeReason.PAYMENT_REVERSED]: 'other',
 };
 
 const REPLY_INTENTS: Record<dispatchV1.ReplyIntent, ReplyIntent> = {
