@@ -19,3 +19,4 @@ export {
   type ServiceMigrateOptions,
 } from './migrations/migrate-command';
 export { databaseReadinessCheck } from './health/database-readiness-check';
+export { rowsOf, type SqlRunner } from './sql/sql-runner';
