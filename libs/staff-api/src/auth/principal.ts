@@ -13,6 +13,8 @@ export const STAFF_ROLES = [
 export const MACHINE_ROLES = [
   // dispatch-service: resolves one contact point's address at send time.
   'contact-resolver',
+  // The debtor portal: acts for the debtor it verified (offers, plans, promises, payments).
+  'debtor-portal',
 ] as const;
 
 export type StaffRole = (typeof STAFF_ROLES)[number];
