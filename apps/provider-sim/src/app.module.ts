@@ -5,6 +5,7 @@ import { ControlController } from './control/control.controller';
 import { DemoController } from './demo/demo.controller';
 import { EventWebhookSigner } from './domain/sendgrid-signature';
 import type { SimSettings } from './domain/settings';
+import { PSP_CONTROLLERS, pspProviders } from './psp/psp-providers';
 import { Scheduler } from './scheduler';
 import { SENDGRID_API_KEY, SendGridController } from './sendgrid/sendgrid.controller';
 import { SendGridSimulator } from './sendgrid/sendgrid-simulator';
@@ -21,6 +22,8 @@ export function initialSettings(config: ProviderSimConfig): SimSettings {
     sendgridEventDelayMs: config.SENDGRID_EVENT_DELAY_MS,
     inboundWebhookUrl: config.INBOUND_WEBHOOK_URL ?? null,
     sendgridEventWebhookUrl: config.SENDGRID_EVENT_WEBHOOK_URL ?? null,
+    pspWebhookUrl: config.PSP_WEBHOOK_URL ?? null,
+    pspCollectionSettleAfterMs: config.PSP_COLLECTION_SETTLE_AFTER_MS,
     rates: {
       rateLimited: config.TWILIO_RATE_LIMITED_RATE,
       serverError: config.TWILIO_SERVER_ERROR_RATE,
@@ -48,7 +51,13 @@ export class AppModule {
       imports: [
         ObservabilityModule.forRoot({ serviceName: SERVICE_NAME, logLevel: config.LOG_LEVEL }),
       ],
-      controllers: [TwilioController, SendGridController, ControlController, DemoController],
+      controllers: [
+        TwilioController,
+        SendGridController,
+        ControlController,
+        DemoController,
+        ...PSP_CONTROLLERS,
+      ],
       providers: [
         { provide: ProviderSimConfig, useValue: config },
         { provide: SimState, useValue: new SimState(config.SIM_SEED, initialSettings(config)) },
@@ -64,6 +73,7 @@ export class AppModule {
         WebhookClient,
         TwilioSimulator,
         SendGridSimulator,
+        ...pspProviders(config),
       ],
     };
   }

@@ -129,6 +129,42 @@ export class ProviderSimConfig {
   @Min(0)
   @Max(1)
   SENDGRID_UNSUBSCRIBE_RATE = 0;
+
+  /** The simulator's address as a browser reaches it: hosted PSP pages link here. */
+  @IsOptional()
+  @IsUrl(WEBHOOK_URL)
+  PUBLIC_URL?: string;
+
+  /** The Bearer key the sandbox PSP API (`/psp/v1`) accepts. */
+  @IsString()
+  @MinLength(8)
+  PSP_SECRET_KEY = 'sk_sandbox_local';
+
+  /** Signs sandbox PSP webhooks; several, comma-separated, during a rotation (one `v1=` each). */
+  @Matches(/^[^,\s]{8,}(,[^,\s]{8,})*$/, {
+    message: 'must be one or more secrets of 8+ characters, comma-separated',
+  })
+  PSP_WEBHOOK_SECRET = 'whsec_sandbox_local';
+
+  /** Where sandbox PSP events are posted; unset = events are only recorded. */
+  @IsOptional()
+  @IsUrl(WEBHOOK_URL)
+  PSP_WEBHOOK_URL?: string;
+
+  /** How long a direct-debit collection stays pending before it settles. */
+  @IsInt()
+  @Min(0)
+  PSP_COLLECTION_SETTLE_AFTER_MS = 300;
+}
+
+/** PUBLIC_URL without a trailing slash, or this host's loopback address on PORT. */
+export function publicUrl(config: ProviderSimConfig): string {
+  return (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
+}
+
+/** The webhook signing secrets, newest first. */
+export function pspWebhookSecrets(config: ProviderSimConfig): string[] {
+  return config.PSP_WEBHOOK_SECRET.split(',');
 }
 
 export function loadProviderSimConfig(env: NodeJS.ProcessEnv = process.env): ProviderSimConfig {

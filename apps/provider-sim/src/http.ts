@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Express's request as far as the simulator reads it (platform-express, body already parsed). */
@@ -21,4 +22,11 @@ export function bodyOf(req: SimRequest): Record<string, unknown> {
   return typeof body === 'object' && body !== null && !Array.isArray(body)
     ? (body as Record<string, unknown>)
     : {};
+}
+
+/** True when `Authorization: Bearer <token>` carries exactly `expected` (constant-time). */
+export function hasBearerToken(authorization: string | undefined, expected: string): boolean {
+  const given = Buffer.from(/^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1] ?? '');
+  const wanted = Buffer.from(expected);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
 }

@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Post, Put, Query, Req, Res } from '@nestjs/com
 import { isTwilioErrorMode } from '../domain/error-modes';
 import { applySettingsPatch } from '../domain/settings';
 import { bodyOf, sendJson, type SimRequest, type SimResponse } from '../http';
+import { PspState } from '../psp/psp-state';
 import { SendGridSimulator } from '../sendgrid/sendgrid-simulator';
 import { SimState } from '../sim-state';
 import { TwilioSimulator } from '../twilio/twilio-simulator';
@@ -13,6 +14,7 @@ export class ControlController {
     @Inject(SimState) private readonly state: SimState,
     @Inject(TwilioSimulator) private readonly twilio: TwilioSimulator,
     @Inject(SendGridSimulator) private readonly sendgrid: SendGridSimulator,
+    @Inject(PspState) private readonly psp: PspState,
   ) {}
 
   @Get('config')
@@ -103,10 +105,11 @@ export class ControlController {
     sendJson(res, 200, this.state.stats());
   }
 
-  /** Forgets messages and error modes and restores the boot settings. */
+  /** Forgets messages, error modes and sandbox PSP state and restores the boot settings. */
   @Post('reset')
   reset(@Res() res: SimResponse): void {
     this.state.reset();
+    this.psp.reset();
     sendJson(res, 200, this.snapshot());
   }
 

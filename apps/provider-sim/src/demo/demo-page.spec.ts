@@ -1,5 +1,6 @@
 import type { SimEmail, SimTwilioMessage } from '../sim-state';
-import { escapeHtml, renderDemoPage } from './demo-page';
+import { escapeHtml } from '../html';
+import { renderDemoPage } from './demo-page';
 
 const at = new Date('2026-01-01T10:00:00Z');
 const sms: SimTwilioMessage = {
@@ -56,6 +57,47 @@ describe('renderDemoPage', () => {
     expect(html.match(/<h2>\+34600000001<\/h2>/g)).toHaveLength(1);
     expect(html).toContain('<h2>ana@example.com</h2>');
     expect(html).toContain('queued → delivered');
+  });
+
+  it('lists sandbox PSP payments and mandates with links to their hosted pages', () => {
+    const html = renderDemoPage([], {
+      intents: [
+        {
+          id: 'pi_1',
+          object: 'payment_intent',
+          amount: 12_345,
+          currency: 'EUR',
+          description: 'Acme <Lending>',
+          status: 'succeeded',
+          amount_refunded: 0,
+          last_payment_error: null,
+          return_url: 'https://portal.test/r',
+          hosted_url: 'http://sim.test/psp/pay/pi_1',
+          created: 0,
+          metadata: {},
+        },
+      ],
+      mandates: [
+        {
+          id: 'md_1',
+          object: 'mandate',
+          status: 'pending',
+          collection_day: 5,
+          bank_account_last4: null,
+          failure_reason: null,
+          cancellation_reason: null,
+          return_url: 'https://portal.test/m',
+          setup_url: 'http://sim.test/psp/mandate/md_1',
+          created: 0,
+          metadata: {},
+        },
+      ],
+    });
+    expect(html).toContain('<a href="http://sim.test/psp/pay/pi_1">pi_1</a>');
+    expect(html).toContain('Acme &lt;Lending&gt;');
+    expect(html).toContain('123.45 EUR');
+    expect(html).toContain('<a href="http://sim.test/psp/mandate/md_1">md_1</a>');
+    expect(renderDemoPage([])).not.toContain('Sandbox PSP');
   });
 
   it('escapes the five HTML-significant characters', () => {

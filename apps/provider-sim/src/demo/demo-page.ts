@@ -1,15 +1,12 @@
+import { escapeHtml } from '../html';
+import type { Mandate, PaymentIntent } from '../psp/domain/psp-objects';
+import { formatAmount } from '../psp/hosted/hosted-pages';
 import type { SimMessage } from '../sim-state';
 
-const ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => ESCAPES[char] ?? char);
+/** What the sandbox PSP holds, for the demo page. */
+export interface DemoPayments {
+  readonly intents: readonly PaymentIntent[];
+  readonly mandates: readonly Mandate[];
 }
 
 /** The simulated phone or mailbox a message belongs to: the recipient, or the sender of a reply. */
@@ -33,8 +30,37 @@ function row(message: SimMessage): string {
   return `<tr><td>${escapeHtml(at.toISOString())}</td><td>${direction} ${escapeHtml(message.channel)}</td><td>${escapeHtml(text)}</td><td>${escapeHtml(statuses.join(' → '))}</td></tr>`;
 }
 
-/** One table per simulated phone and mailbox, newest messages first. */
-export function renderDemoPage(messages: readonly SimMessage[]): string {
+function link(href: string, text: string): string {
+  return `<a href="${escapeHtml(href)}">${escapeHtml(text)}</a>`;
+}
+
+/** Payments and mandates, newest first, linking to the hosted pages a debtor would see. */
+function paymentsSection(payments: DemoPayments): string {
+  if (payments.intents.length === 0 && payments.mandates.length === 0) return '';
+  const intents = [...payments.intents]
+    .reverse()
+    .map(
+      (intent) =>
+        `<tr><td>${link(intent.hosted_url, intent.id)}</td><td>${escapeHtml(intent.description)}</td><td>${escapeHtml(formatAmount(intent.amount, intent.currency))}</td><td>${escapeHtml(intent.status)}</td></tr>`,
+    )
+    .join('');
+  const mandates = [...payments.mandates]
+    .reverse()
+    .map(
+      (mandate) =>
+        `<tr><td>${link(mandate.setup_url, mandate.id)}</td><td>day ${mandate.collection_day}</td><td>${escapeHtml(mandate.status)}</td></tr>`,
+    )
+    .join('');
+  return `<section><h2>Sandbox PSP</h2><p>${link('/psp/control/events', 'Webhook events (JSON)')}</p>
+<table><caption>Payments</caption><thead><tr><th>payment</th><th>description</th><th>amount</th><th>status</th></tr></thead><tbody>${intents}</tbody></table>
+<table><caption>Mandates</caption><thead><tr><th>mandate</th><th>collection</th><th>status</th></tr></thead><tbody>${mandates}</tbody></table></section>`;
+}
+
+/** One table per simulated phone and mailbox, newest messages first; then the sandbox PSP. */
+export function renderDemoPage(
+  messages: readonly SimMessage[],
+  payments: DemoPayments = { intents: [], mandates: [] },
+): string {
   const byOwner = new Map<string, SimMessage[]>();
   for (const message of messages) {
     const key = owner(message);
@@ -56,5 +82,6 @@ export function renderDemoPage(messages: readonly SimMessage[]): string {
 <style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3rem;text-align:left;vertical-align:top}</style>
 </head><body><h1>Clement provider simulator</h1>
 ${sections.length > 0 ? sections.join('\n') : '<p>No messages yet.</p>'}
+${paymentsSection(payments)}
 </body></html>`;
 }

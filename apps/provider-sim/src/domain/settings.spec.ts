@@ -5,6 +5,8 @@ const CURRENT: SimSettings = {
   sendgridEventDelayMs: 200,
   inboundWebhookUrl: null,
   sendgridEventWebhookUrl: 'http://dispatch:3000/webhooks/sendgrid',
+  pspWebhookUrl: null,
+  pspCollectionSettleAfterMs: 300,
   rates: {
     rateLimited: 0,
     serverError: 0,
@@ -25,6 +27,8 @@ describe('applySettingsPatch', () => {
       twilioStatusDelayMs: 0,
       inboundWebhookUrl: 'http://127.0.0.1:4000/twilio/inbound',
       sendgridEventWebhookUrl: null,
+      pspWebhookUrl: 'http://127.0.0.1:3004/webhooks/psp/sandbox',
+      pspCollectionSettleAfterMs: 50,
       rates: { rateLimited: 0.5 },
     });
 
@@ -35,6 +39,8 @@ describe('applySettingsPatch', () => {
         twilioStatusDelayMs: 0,
         inboundWebhookUrl: 'http://127.0.0.1:4000/twilio/inbound',
         sendgridEventWebhookUrl: null,
+        pspWebhookUrl: 'http://127.0.0.1:3004/webhooks/psp/sandbox',
+        pspCollectionSettleAfterMs: 50,
         rates: { ...CURRENT.rates, rateLimited: 0.5 },
       },
     });
@@ -45,6 +51,8 @@ describe('applySettingsPatch', () => {
       twilioStatusDelayMs: -1,
       sendgridEventDelayMs: 1.5,
       inboundWebhookUrl: 'ftp://nope',
+      pspWebhookUrl: 'not a url',
+      pspCollectionSettleAfterMs: '300',
       rates: { failed: 2, bogus: 0 },
       colour: 'blue',
     });
@@ -53,6 +61,8 @@ describe('applySettingsPatch', () => {
     expect(result.ok ? [] : [...result.problems].sort()).toEqual([
       'colour: unknown setting',
       'inboundWebhookUrl: must be an http(s) URL or null',
+      'pspCollectionSettleAfterMs: must be a non-negative integer (milliseconds)',
+      'pspWebhookUrl: must be an http(s) URL or null',
       'rates.bogus: unknown rate',
       'rates.failed: must be a number from 0 to 1',
       'sendgridEventDelayMs: must be a non-negative integer (milliseconds)',

@@ -7,6 +7,10 @@ export interface SimSettings {
   readonly sendgridEventDelayMs: number;
   readonly inboundWebhookUrl: string | null;
   readonly sendgridEventWebhookUrl: string | null;
+  /** Where sandbox PSP events are posted; null = events are only recorded. */
+  readonly pspWebhookUrl: string | null;
+  /** How long a sandbox PSP collection stays pending before it settles. */
+  readonly pspCollectionSettleAfterMs: number;
   readonly rates: OutcomeRates & ErrorModeRates;
 }
 
@@ -14,8 +18,12 @@ export type SettingsPatchResult =
   | { readonly ok: true; readonly settings: SimSettings }
   | { readonly ok: false; readonly problems: string[] };
 
-const DELAYS = ['twilioStatusDelayMs', 'sendgridEventDelayMs'] as const;
-const URLS = ['inboundWebhookUrl', 'sendgridEventWebhookUrl'] as const;
+const DELAYS = [
+  'twilioStatusDelayMs',
+  'sendgridEventDelayMs',
+  'pspCollectionSettleAfterMs',
+] as const;
+const URLS = ['inboundWebhookUrl', 'sendgridEventWebhookUrl', 'pspWebhookUrl'] as const;
 const KNOWN = new Set<string>([...DELAYS, ...URLS, 'rates']);
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,6 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
 import { Controller, Inject, Post, Req, Res } from '@nestjs/common';
-import { sendJson, type SimRequest, type SimResponse } from '../http';
+import { hasBearerToken, sendJson, type SimRequest, type SimResponse } from '../http';
 import { SendGridSimulator } from './sendgrid-simulator';
 
 export const SENDGRID_API_KEY = Symbol('SENDGRID_API_KEY');
@@ -15,7 +14,7 @@ export class SendGridController {
 
   @Post('mail/send')
   send(@Req() req: SimRequest, @Res() res: SimResponse): void {
-    if (!this.authorized(req.headers.authorization)) {
+    if (!hasBearerToken(req.headers.authorization, this.apiKey)) {
       sendJson(res, 401, {
         errors: [
           {
@@ -35,11 +34,5 @@ export class SendGridController {
     res.statusCode = 202;
     res.setHeader('X-Message-Id', result.messageId);
     res.end();
-  }
-
-  private authorized(authorization: string | undefined): boolean {
-    const given = Buffer.from(/^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1] ?? '');
-    const expected = Buffer.from(this.apiKey);
-    return given.length === expected.length && timingSafeEqual(given, expected);
   }
 }
