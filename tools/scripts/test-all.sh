@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh clone: installs what it needs, starts real Kafka and
-# PostgreSQL for the integration tests (unless KAFKA_BROKERS / DATABASE_URL point elsewhere),
+# The whole test suite, from a fresh clone: installs what it needs, starts real Kafka, PostgreSQL
+# and stripe-mock for the integration tests (unless KAFKA_BROKERS / DATABASE_URL /
+# STRIPE_MOCK_URL point elsewhere),
 # stops them afterwards and exits non-zero on the first failure.
 set -euo pipefail
 
@@ -14,6 +15,8 @@ step() { printf '\n==> %s (%ss)\n' "$*" "$((SECONDS - started_at))"; }
 for tool in node npm java mvn; do
   command -v "$tool" >/dev/null || { echo "test-all: '$tool' is required but not installed" >&2; exit 1; }
 done
+# Go builds stripe-mock on the first run; the official installer puts it in /usr/local/go/bin.
+command -v go >/dev/null || [ -x /usr/local/go/bin/go ] || { echo "test-all: 'go' (Go 1.22+, https://go.dev/dl/) is required but not installed" >&2; exit 1; }
 
 step "install dependencies"
 npm install --no-audit --no-fund --loglevel=error
@@ -38,10 +41,10 @@ npx tsc -p tsconfig.json
 step "unit tests"
 npx nx run-many -t test --outputStyle=static
 
-step "fetch Kafka jars (cached after the first run)"
+step "fetch Kafka jars and build stripe-mock (cached after the first run)"
 npx tsx libs/local-infra/src/cli.ts fetch
 
-step "integration tests (real Kafka and PostgreSQL)"
+step "integration tests (real Kafka, PostgreSQL and stripe-mock)"
 npx jest -c jest.int.config.cjs --ci
 
 step "done"

@@ -13,3 +13,12 @@ export {
   type KafkaDistribution,
 } from './kafka-distribution';
 export { startPostgres, type PostgresServer, type StartPostgresOptions } from './postgres';
+export {
+  checkStripeMockPrerequisites,
+  ensureStripeMock,
+  fetchStripeMock,
+  startStripeMock,
+  STRIPE_MOCK_VERSION,
+  type StripeMock,
+  type StripeMockServer,
+} from './stripe-mock';

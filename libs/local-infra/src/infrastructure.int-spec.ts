@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { Client } from 'pg';
 
-// KAFKA_BROKERS and DATABASE_URL come from the integration global setup (libs/testing/src/jest).
+// KAFKA_BROKERS, DATABASE_URL and STRIPE_MOCK_URL come from the integration global setup
+// (libs/testing/src/jest).
 describe('the integration infrastructure', () => {
   it('carries a message through the Kafka broker', async () => {
     const kafka = new Kafka({
@@ -50,5 +51,15 @@ describe('the integration infrastructure', () => {
     } finally {
       await client.end();
     }
+  });
+
+  it('answers Stripe API calls on stripe-mock', async () => {
+    const response = await fetch(`${process.env.STRIPE_MOCK_URL}/v1/refunds`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer sk_test_123' },
+      body: new URLSearchParams({ payment_intent: 'pi_123', amount: '500' }),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ object: 'refund', amount: 500 });
   });
 });
