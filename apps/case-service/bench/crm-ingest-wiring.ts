@@ -7,6 +7,7 @@ import { CaseChangeWriter } from '../src/events/case-change-writer';
 import { CrmInboundConsumer } from '../src/ingestion/crm-inbound.consumer';
 import { CrmIngestion, type IngestOutcome } from '../src/ingestion/crm-ingestion';
 import { IngestionMetrics } from '../src/ingestion/ingestion-metrics';
+import { PaymentLedgerRepository } from '../src/payments/payment-ledger.repository';
 import { BlindIndex, DebtorKeyStore, LocalMasterKeyProvider } from '../src/pii';
 import { TenantDirectory } from '../src/tenancy/tenant-directory';
 import { TenantsRepository } from '../src/tenancy/tenants.repository';
@@ -44,7 +45,7 @@ export async function wireCrmIngestion(options: {
     new BlindIndex(await provider.blindIndexKey()),
   );
   const writer = new CaseChangeWriter(outbox, schema);
-  const workflow = new CaseWorkflow(cases);
+  const workflow = new CaseWorkflow(cases, new PaymentLedgerRepository(schema));
   const ingestion = new CrmIngestion(debtors, cases, vault, workflow);
   const metrics = new IngestionMetrics();
   const consumer = new CrmInboundConsumer(ingestion, directory, writer, (type, outcome) => {

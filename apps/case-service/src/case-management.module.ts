@@ -20,6 +20,9 @@ import { CaseChangeWriter } from './events/case-change-writer';
 import { CrmInboundConsumer } from './ingestion/crm-inbound.consumer';
 import { CrmIngestion } from './ingestion/crm-ingestion';
 import { IngestionMetrics } from './ingestion/ingestion-metrics';
+import { PaymentEventEffects } from './payments/payment-event-effects';
+import { PaymentEventsConsumer } from './payments/payment-events.consumer';
+import { PaymentLedgerRepository } from './payments/payment-ledger.repository';
 import { BlindIndex, DebtorKeyStore, LocalMasterKeyProvider, type MasterKeyProvider } from './pii';
 import { TenantDirectory } from './tenancy/tenant-directory';
 import { TenantsController } from './tenancy/tenants.controller';
@@ -27,10 +30,12 @@ import { TenantsRepository } from './tenancy/tenants.repository';
 
 export const MASTER_KEY_PROVIDER = Symbol('clement.case.master-key-provider');
 export const CRM_INBOUND_GROUP = 'case-service.crm-inbound';
+export const PAYMENT_EVENTS_GROUP = 'case-service.payment-events';
 
 /**
- * Debtors, accounts, cases and CRM ingestion. Providers are built by factories (no constructor
- * metadata needed), so the wiring is explicit and reads top to bottom.
+ * Debtors, accounts, cases, CRM ingestion and what payment-service's events do to cases. Providers
+ * are built by factories (no constructor metadata needed), so the wiring is explicit and reads top
+ * to bottom.
  */
 @Module({})
 export class CaseManagementModule {
@@ -48,6 +53,10 @@ export class CaseManagementModule {
         { provide: DebtorsRepository, useFactory: () => new DebtorsRepository(schema) },
         { provide: CasesRepository, useFactory: () => new CasesRepository(schema) },
         { provide: TenantsRepository, useFactory: () => new TenantsRepository(schema) },
+        {
+          provide: PaymentLedgerRepository,
+          useFactory: () => new PaymentLedgerRepository(schema),
+        },
         {
           provide: TenantDirectory,
           inject: [TenantsRepository],
@@ -76,8 +85,9 @@ export class CaseManagementModule {
         },
         {
           provide: CaseWorkflow,
-          inject: [CasesRepository],
-          useFactory: (cases: CasesRepository) => new CaseWorkflow(cases),
+          inject: [CasesRepository, PaymentLedgerRepository],
+          useFactory: (cases: CasesRepository, ledger: PaymentLedgerRepository) =>
+            new CaseWorkflow(cases, ledger),
         },
         {
           provide: CrmIngestion,
@@ -108,6 +118,30 @@ export class CaseManagementModule {
           inject: [CrmInboundConsumer],
           subscriptions: (consumer: CrmInboundConsumer) => [consumer.handlers()],
           transactionBatchSize: config.CRM_INGEST_BATCH_SIZE,
+        }),
+        {
+          provide: PaymentEventEffects,
+          inject: [CasesRepository, DebtorsRepository, PaymentLedgerRepository, CaseWorkflow],
+          useFactory: (
+            cases: CasesRepository,
+            debtors: DebtorsRepository,
+            ledger: PaymentLedgerRepository,
+            workflow: CaseWorkflow,
+          ) => new PaymentEventEffects(cases, debtors, ledger, workflow),
+        },
+        {
+          provide: PaymentEventsConsumer,
+          inject: [PaymentEventEffects, TenantDirectory, CaseChangeWriter],
+          useFactory: (
+            effects: PaymentEventEffects,
+            tenants: TenantDirectory,
+            writer: CaseChangeWriter,
+          ) => new PaymentEventsConsumer(effects, tenants, writer),
+        },
+        provideEventConsumer({
+          groupId: PAYMENT_EVENTS_GROUP,
+          inject: [PaymentEventsConsumer],
+          subscriptions: (consumer: PaymentEventsConsumer) => [consumer.handlers()],
         }),
         {
           provide: CaseQueries,

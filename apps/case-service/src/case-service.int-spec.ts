@@ -112,7 +112,7 @@ describe('case-service process', () => {
       MIGRATE_ON_START: 'true',
     });
 
-    expect(service.lines.join('\n')).toContain('"msg":"migrations applied at start: 2"');
+    expect(service.lines.join('\n')).toContain('"msg":"migrations applied at start: 3"');
     await stopGracefully(service);
   });
 

@@ -23,6 +23,8 @@ import {
 interface Step {
   readonly state: CaseLifecycleState;
   readonly changed: boolean;
+  /** The state changed without a status change (where an on-hold case resumes). */
+  readonly silentlyChanged: boolean;
 }
 
 function step(
@@ -30,7 +32,21 @@ function step(
   apply: (lifecycle: CaseLifecycle) => { lifecycle: CaseLifecycle; transition: unknown },
 ): Step {
   const { lifecycle, transition } = apply(CaseLifecycle.restore(state));
-  return { state: lifecycle.state, changed: transition !== null };
+  const next = lifecycle.state;
+  return {
+    state: next,
+    changed: transition !== null,
+    silentlyChanged:
+      transition === null &&
+      (next.status !== state.status ||
+        next.statusBeforeHold !== state.statusBeforeHold ||
+        next.resolution !== state.resolution),
+  };
+}
+
+/** What payments through Clement collected on a case (for CaseResolved). */
+export interface CollectedAmounts {
+  collectedOn(db: SqlRunner, scope: TenantScope, caseId: string): Promise<bigint>;
 }
 
 const CRM_RESOLUTION: Record<Resolution, crmV1.Resolution> = {
@@ -80,7 +96,10 @@ export function holdKindOf(name: string): HoldKind {
  * events, history, and the CRM outbound events the creditor needs) in the caller's transaction.
  */
 export class CaseWorkflow {
-  constructor(private readonly cases: CasesRepository) {}
+  constructor(
+    private readonly cases: CasesRepository,
+    private readonly collected: CollectedAmounts,
+  ) {}
 
   /**
    * Opens a case for a debtor's first account in a currency; it starts on hold when the debtor
@@ -232,7 +251,10 @@ export class CaseWorkflow {
       resolvedBy,
       resolvedAt,
     );
-    const collected = money(0n, record.currency);
+    const collected = money(
+      await this.collected.collectedOn(db, changes.scope, record.id),
+      record.currency,
+    );
     changes.caseEvent(
       caseV1.CaseResolvedSchema,
       create(caseV1.CaseResolvedSchema, {
@@ -270,7 +292,11 @@ export class CaseWorkflow {
     actor: Actor,
     resolvedAt: Date | null = null,
   ): Promise<CaseRecord> {
-    const { state, changed } = step(record.lifecycle, operation);
+    const { state, changed, silentlyChanged } = step(record.lifecycle, operation);
+    if (silentlyChanged) {
+      await this.cases.updateLifecycle(db, changes.scope, record.id, state);
+      return { ...record, lifecycle: state };
+    }
     if (!changed) return record;
     await this.cases.updateLifecycle(db, changes.scope, record.id, state, resolvedAt);
     changes.caseEvent(

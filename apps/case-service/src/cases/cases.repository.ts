@@ -343,12 +343,31 @@ export class CasesRepository {
     return rows[0] && toAccount(rows[0]);
   }
 
-  async accountsOf(db: SqlRunner, scope: TenantScope, caseId: string): Promise<AccountRecord[]> {
+  async accountsOf(
+    db: SqlRunner,
+    scope: TenantScope,
+    caseId: string,
+    options: { forUpdate?: boolean } = {},
+  ): Promise<AccountRecord[]> {
     const rows = (await db.query(
-      `SELECT ${ACCOUNT_COLUMNS} FROM ${this.accounts} WHERE "tenant_id" = $1 AND "case_id" = $2 ORDER BY "created_at", "id"`,
+      `SELECT ${ACCOUNT_COLUMNS} FROM ${this.accounts} WHERE "tenant_id" = $1 AND "case_id" = $2 ORDER BY "created_at", "id"${options.forUpdate ? ' FOR UPDATE' : ''}`,
       [scope.tenantId, caseId],
     )) as AccountRow[];
     return rows.map(toAccount);
+  }
+
+  /** A payment (or its reversal) moved the account's balance; nothing else of it changes. */
+  async setAccountBalance(
+    db: SqlRunner,
+    scope: TenantScope,
+    accountId: string,
+    currentBalanceMinor: bigint,
+  ): Promise<void> {
+    await db.query(
+      `UPDATE ${this.accounts} SET "current_balance_minor" = $3, "updated_at" = now()
+       WHERE "tenant_id" = $1 AND "id" = $2`,
+      [scope.tenantId, accountId, currentBalanceMinor.toString()],
+    );
   }
 
   async insertAccount(db: SqlRunner, scope: TenantScope, account: AccountRecord): Promise<void> {

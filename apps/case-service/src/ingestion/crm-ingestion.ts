@@ -442,6 +442,8 @@ export class CrmIngestion {
       affected,
       { creditorDebtorId: debtor.creditorDebtorId, toCrm: false },
     );
+    // The batch's copy of the debtor counts their debtor-wide holds from before this one.
+    await this.settle(db);
     return 'applied';
   }
 
@@ -475,6 +477,8 @@ export class CrmIngestion {
       },
       { creditorDebtorId: debtor.creditorDebtorId, toCrm: false },
     );
+    // As for a new hold: the batch's copy of the debtor still counts this one.
+    await this.settle(db);
     return 'applied';
   }
 

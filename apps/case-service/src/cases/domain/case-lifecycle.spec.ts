@@ -168,6 +168,43 @@ describe('CaseLifecycle', () => {
     },
   );
 
+  it.each(['placed', 'active'] as const)(
+    'keeps a case held while %s on hold when an arrangement is agreed, and resumes it in arrangement',
+    (status) => {
+      const held = inStatus('on_hold', status);
+      const { lifecycle, transition } = held.startArrangementUnderHold();
+      expect(transition).toBeNull();
+      expect(lifecycle.state).toEqual({
+        status: 'on_hold',
+        statusBeforeHold: 'arrangement',
+        resolution: null,
+      });
+      expect(lifecycle.holdLifted(0).transition).toEqual({ from: 'on_hold', to: 'arrangement' });
+    },
+  );
+
+  it('keeps a case on hold when its arrangement ends, and resumes it active', () => {
+    const { lifecycle, transition } = inStatus('on_hold', 'arrangement').endArrangementUnderHold();
+    expect(transition).toBeNull();
+    expect(lifecycle.state).toEqual({
+      status: 'on_hold',
+      statusBeforeHold: 'active',
+      resolution: null,
+    });
+    expect(lifecycle.holdLifted(0).transition).toEqual({ from: 'on_hold', to: 'active' });
+  });
+
+  it.each([
+    ['startArrangementUnderHold', 'on hold from arrangement', inStatus('on_hold', 'arrangement')],
+    ['startArrangementUnderHold', 'active', inStatus('active')],
+    ['startArrangementUnderHold', 'resolved', inStatus('resolved')],
+    ['endArrangementUnderHold', 'on hold from active', inStatus('on_hold', 'active')],
+    ['endArrangementUnderHold', 'arrangement', inStatus('arrangement')],
+    ['endArrangementUnderHold', 'resolved', inStatus('resolved')],
+  ] as const)('rejects %s from %s', (operation, _from, lifecycle) => {
+    expect(() => lifecycle[operation]()).toThrow(IllegalTransitionError);
+  });
+
   it('resolves a case on hold, forgetting the status before the hold', () => {
     const held = inStatus('arrangement').holdPlaced(1).lifecycle;
     const { lifecycle, transition } = held.resolve('deceased');

@@ -148,6 +148,22 @@ export class CaseLifecycle {
   }
 
   /**
+   * An arrangement was agreed while the case is on hold: the hold keeps precedence, so the status
+   * stays, but lifting the last hold now returns the case to `arrangement`. No status change.
+   */
+  startArrangementUnderHold(): LifecycleStep {
+    return this.rememberUnderHold('arrangement', ['placed', 'active'], ACTIONS.startArrangement);
+  }
+
+  /**
+   * The arrangement ended (without resolving the case) while the case is on hold: lifting the
+   * last hold now returns the case to `active`. No status change.
+   */
+  endArrangementUnderHold(): LifecycleStep {
+    return this.rememberUnderHold('active', ['arrangement'], ACTIONS.endArrangement);
+  }
+
+  /**
    * A hold was placed; `activeHoldsAfter` counts the holds in force including it. The first
    * hold puts an open case on hold and remembers its status; further holds change nothing.
    */
@@ -193,6 +209,23 @@ export class CaseLifecycle {
     return {
       lifecycle: new CaseLifecycle({ ...this.state, ...changes, status: to }),
       transition: { from, to },
+    };
+  }
+
+  /** Changes where an on-hold case resumes (from one of `from`); the status itself stays. */
+  private rememberUnderHold(
+    resumeTo: ResumableStatus,
+    from: readonly ResumableStatus[],
+    action: string,
+  ): LifecycleStep {
+    const before = this.statusBeforeHold;
+    if (this.status !== 'on_hold' || before === null || !from.includes(before)) {
+      // e.g. "cannot end the arrangement of a case that is active"
+      throw new IllegalTransitionError(this.status, null, action);
+    }
+    return {
+      lifecycle: new CaseLifecycle({ ...this.state, statusBeforeHold: resumeTo }),
+      transition: null,
     };
   }
 
