@@ -1,0 +1,98 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { IdempotencyModule } from '@clement/idempotency';
+import { MessagingModule } from '@clement/messaging/nest';
+import { ObservabilityModule } from '@clement/observability';
+import { databaseReadinessCheck, serviceDataSourceOptions } from '@clement/persistence';
+import { AuthModule } from '@clement/staff-api';
+import { DataSource } from 'typeorm';
+import { CaseProjectionModule } from './case-projection/case-projection.module';
+import { PaymentServiceConfig, SERVICE_NAME } from './config';
+import { paymentServiceMigrations } from './migrations';
+import { PAYMENT_LISTENERS } from './payments/payment-listener';
+import { PaymentsModule } from './payments/payments.module';
+import { PspModule } from './psp/psp.module';
+import { type Clock, systemClock } from './shared/clock';
+import { SharedModule } from './shared/shared.module';
+import { loadPaymentTenants, PaymentTenants } from './tenants/payment-tenants';
+
+export const CLOUDEVENTS_SOURCE = '/clement/payment-service';
+
+export interface PaymentServiceOverrides {
+  /** Tests drive a virtual clock (promise deadlines, missed instalments). */
+  clock?: Clock;
+}
+
+/** What a payment's outcome also changes: plans first, then promises. */
+@Global()
+@Module({})
+class PaymentListenersModule {
+  static forRoot(): DynamicModule {
+    return {
+      module: PaymentListenersModule,
+      providers: [{ provide: PAYMENT_LISTENERS, useValue: [] }],
+      exports: [PAYMENT_LISTENERS],
+    };
+  }
+}
+
+/**
+ * The service's composition root. Takes the config already validated by main.ts, so a bad
+ * environment stops the process before any connection is attempted.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(
+    config: PaymentServiceConfig,
+    overrides: PaymentServiceOverrides = {},
+  ): DynamicModule {
+    const schema = config.DATABASE_SCHEMA;
+    const tenants = new PaymentTenants(
+      loadPaymentTenants({ file: config.PAYMENT_TENANTS_FILE, json: config.PAYMENT_TENANTS_JSON }),
+    );
+    return {
+      module: AppModule,
+      imports: [
+        ObservabilityModule.forRoot({
+          serviceName: SERVICE_NAME,
+          logLevel: config.LOG_LEVEL,
+          readinessChecks: {
+            inject: [DataSource],
+            useFactory: (dataSource: DataSource) => [databaseReadinessCheck(dataSource)],
+          },
+        }),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({
+            ...serviceDataSourceOptions({
+              url: config.DATABASE_URL,
+              schema,
+              migrations: paymentServiceMigrations(schema),
+              applicationName: SERVICE_NAME,
+              // Consumer, schedulers, relay, webhooks and the API.
+              poolSize: 12,
+            }),
+            retryAttempts: 0,
+          }),
+        }),
+        MessagingModule.forRootAsync({
+          useFactory: () => ({
+            clientId: SERVICE_NAME,
+            brokers: config.kafkaBrokers,
+            schema,
+            source: CLOUDEVENTS_SOURCE,
+          }),
+        }),
+        AuthModule.forRoot(config.staffAuth),
+        // Every mutating endpoint takes an Idempotency-Key (scoped to the caller's tenant).
+        IdempotencyModule.forRoot({ schema }),
+        SharedModule.forRoot({ tenants, clock: overrides.clock ?? systemClock }),
+        PspModule.forRoot(config),
+        PaymentListenersModule.forRoot(),
+        CaseProjectionModule,
+        PaymentsModule,
+      ],
+      providers: [{ provide: PaymentServiceConfig, useValue: config }],
+      exports: [PaymentServiceConfig],
+    };
+  }
+}
