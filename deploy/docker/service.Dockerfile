@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Image of a Clement Node service that has no Dockerfile of its own yet (dispatch-service,
-# strategy-service, provider-sim); the same stages as apps/case-service/Dockerfile. Build from
+# strategy-service, payment-service, provider-sim); the same stages as apps/case-service/Dockerfile. Build from
 # the repository root:
 #   docker build -f deploy/docker/service.Dockerfile --build-arg SERVICE=dispatch-service \
 #     -t clement/dispatch-service .

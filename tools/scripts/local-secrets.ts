@@ -21,6 +21,10 @@ export interface LocalSecrets {
   readonly portalLinkKeys: string;
   /** ADDRESS_INDEX_KEY for dispatch-service: base64 of 32 bytes. */
   readonly addressIndexKey: string;
+  /** The sandbox PSP's API key: the simulator's PSP_SECRET_KEY, payment-service's PSP_SANDBOX_SECRET_KEY. */
+  readonly pspSecretKey: string;
+  /** Signs the sandbox PSP's webhooks: the simulator's PSP_WEBHOOK_SECRET, payment-service's PSP_SANDBOX_WEBHOOK_SECRETS. */
+  readonly pspWebhookSecret: string;
 }
 
 /** The public half of the event webhook key, as dispatch-service's SENDGRID_WEBHOOK_PUBLIC_KEY wants it. */
@@ -45,6 +49,8 @@ const generators: { readonly [K in keyof LocalSecrets]: () => string } = {
       .toString('base64'),
   portalLinkKeys: () => `local-1:${randomBytes(32).toString('base64')}`,
   addressIndexKey: () => randomBytes(32).toString('base64'),
+  pspSecretKey: () => `sk_sandbox_${randomBytes(16).toString('hex')}`,
+  pspWebhookSecret: () => `whsec_${randomBytes(24).toString('hex')}`,
 };
 
 /**
@@ -98,6 +104,8 @@ async function printDotenv(): Promise<void> {
     SENDGRID_WEBHOOK_PUBLIC_KEY: sendgridWebhookPublicKey(secrets),
     PORTAL_LINK_KEYS: secrets.portalLinkKeys,
     ADDRESS_INDEX_KEY: secrets.addressIndexKey,
+    PSP_SECRET_KEY: secrets.pspSecretKey,
+    PSP_WEBHOOK_SECRET: secrets.pspWebhookSecret,
   };
   process.stdout.write(
     Object.entries(variables)

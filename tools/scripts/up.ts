@@ -1,6 +1,7 @@
 /**
  * The platform launcher behind `npm run up`: infrastructure, topics, a check of the messaging
- * backbone, the services, and a demo portfolio imported for the tenant `demo-bank`.
+ * backbone, the services, a demo portfolio imported for the tenant `demo-bank`, and a few demo
+ * payments through payment-service and the simulator's sandbox PSP.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -45,6 +46,7 @@ const DEMO_DISPATCH_TENANTS = join(
   'demo',
   'dispatch-tenants.json',
 );
+const DEMO_PAYMENT_TENANTS = join(__dirname, '..', '..', 'deploy', 'demo', 'payment-tenants.json');
 const DEMO_STRATEGY_ID = 'early-digital-first';
 const DEMO_STRATEGY = join(
   __dirname,
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
   });
   const services: RunningService[] = [];
   let demo: { agentToken: string; cases: number } | undefined;
+  let payLink: string | undefined;
   let tokenRefresh: NodeJS.Timeout | undefined;
   const stop = async () => {
     log('up: stopping...');
@@ -107,21 +110,29 @@ async function main(): Promise<void> {
     services.push(caseService);
     log(`up: case-service is ready at ${caseService.url}`);
 
-    // provider-sim stands in for Twilio and SendGrid; its webhooks go to dispatch-service.
+    // provider-sim stands in for Twilio and SendGrid, whose webhooks go to dispatch-service, and
+    // for the PSP, whose webhooks go to payment-service (started later: the simulator retries).
     const dispatchPort = Number(process.env['DISPATCH_SERVICE_PORT'] ?? 3002);
     const dispatchUrl = `http://127.0.0.1:${dispatchPort}`;
+    const paymentPort = Number(process.env['PAYMENT_SERVICE_PORT'] ?? 3004);
+    const simPort = Number(process.env['PROVIDER_SIM_PORT'] ?? 3900);
     const providerSim = await launchService({
       name: 'provider-sim',
-      port: Number(process.env['PROVIDER_SIM_PORT'] ?? 3900),
+      port: simPort,
       migrate: false,
       env: {
         HOST: '127.0.0.1',
+        // What a browser opens: the hosted payment and mandate pages link here.
+        PUBLIC_URL: `http://localhost:${simPort}`,
         TWILIO_ACCOUNT_SID: secrets.twilioAccountSid,
         TWILIO_AUTH_TOKEN: secrets.twilioAuthToken,
         SENDGRID_API_KEY: secrets.sendgridApiKey,
         SENDGRID_EVENT_WEBHOOK_PRIVATE_KEY: secrets.sendgridEventWebhookPrivateKey,
         INBOUND_WEBHOOK_URL: `${dispatchUrl}/webhooks/twilio/inbound`,
         SENDGRID_EVENT_WEBHOOK_URL: `${dispatchUrl}/webhooks/sendgrid/events`,
+        PSP_SECRET_KEY: secrets.pspSecretKey,
+        PSP_WEBHOOK_SECRET: secrets.pspWebhookSecret,
+        PSP_WEBHOOK_URL: `http://127.0.0.1:${paymentPort}/webhooks/psp/sandbox`,
       },
     });
     services.push(providerSim);
@@ -178,6 +189,24 @@ async function main(): Promise<void> {
     const strategyVersion = await activateDemoStrategy(strategyService.url, secrets.jwtSecret);
     log(`up: strategy ${DEMO_STRATEGY_ID} v${strategyVersion} is active for ${DEMO_TENANT}`);
 
+    // Card payments and direct debit through the simulator's sandbox PSP.
+    const paymentService = await launchService({
+      name: 'payment-service',
+      port: paymentPort,
+      migrate: false,
+      env: {
+        ...serviceEnv,
+        MIGRATE_ON_START: 'true',
+        PSP: 'sandbox',
+        PSP_SANDBOX_URL: providerSim.url,
+        PSP_SANDBOX_SECRET_KEY: secrets.pspSecretKey,
+        PSP_SANDBOX_WEBHOOK_SECRETS: secrets.pspWebhookSecret,
+        PAYMENT_TENANTS_FILE: DEMO_PAYMENT_TENANTS,
+      },
+    });
+    services.push(paymentService);
+    log(`up: payment-service is ready at ${paymentService.url}`);
+
     demo = await loadDemoPortfolio(caseService.url, secrets.jwtSecret, infrastructure.kafkaBrokers);
     await summariseDemoJourneys(kafka, demo.cases).then(
       (summary) => log(`up: ${summary}`),
@@ -193,6 +222,24 @@ async function main(): Promise<void> {
         log(
           `up: the demo reminders failed: ${error instanceof Error ? error.message : String(error)}`,
         ),
+    );
+    // Also a demo: the platform stays up if the payments go wrong.
+    payLink = await makeDemoPayments(
+      caseService.url,
+      paymentService.url,
+      providerSim.url,
+      demo.agentToken,
+    ).then(
+      (result) => {
+        for (const line of result.lines) log(`up: ${line}`);
+        return result.payLink;
+      },
+      (error: unknown) => {
+        log(
+          `up: the demo payments failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        return undefined;
+      },
     );
   } catch (error) {
     await stop();
@@ -211,11 +258,13 @@ async function main(): Promise<void> {
       ...services.map((service) => {
         switch (service.name) {
           case 'provider-sim':
-            return `  ${service.name} (Twilio and SendGrid stand-in): ${service.url}/ is the demo page with the simulated phones and mailboxes (logs in ${service.logFile})`;
+            return `  ${service.name} (Twilio, SendGrid and PSP stand-in): ${service.url}/ is the demo page with the simulated phones, mailboxes and payments (logs in ${service.logFile})`;
           case 'strategy-service':
             return `  ${service.name}: ${service.url}/docs (strategies, agent tasks: GET /v1/tasks with the agent token; logs in ${service.logFile})`;
           case 'dispatch-service':
             return `  ${service.name}: ${service.url}/health/ready (/metrics; provider webhooks under /webhooks; logs in ${service.logFile})`;
+          case 'payment-service':
+            return `  ${service.name}: ${service.url}/docs (offers, plans, promises, payments, the ledger: GET /v1/cases/<id>/ledger with the agent token; logs in ${service.logFile})`;
           default:
             return `  ${service.name}: ${service.url} (/health/ready, /metrics; logs in ${service.logFile})`;
         }
@@ -223,6 +272,9 @@ async function main(): Promise<void> {
       `  demo tenant ${DEMO_TENANT}: ${demo?.cases ?? 0} cases; staff API docs at ${services[0]?.url}/docs`,
       `  an agent token for ${DEMO_TENANT} (12 h): ${demo?.agentToken ?? ''}`,
       `    curl -H "authorization: Bearer $TOKEN" ${services[0]?.url}/v1/cases?limit=5`,
+      ...(payLink
+        ? [`  pay a demo case yourself (test card 4242 4242 4242 4242): ${payLink}`]
+        : []),
       '  CRM outbound events: npm run clement -- crm tail --from-beginning',
       `  send a message: npm run clement -- dispatch send --tenant ${DEMO_TENANT} --debtor <debtorId> --case <id> --channel sms`,
       `  dispatch events: npm run clement -- dispatch tail --tenant ${DEMO_TENANT} --from-beginning`,
@@ -508,6 +560,168 @@ function reminderOutcomes(asked: number, events: { type: string; message: unknow
   const pending = asked - events.length;
   if (pending > 0) parts.push(`${pending} still pending after ${DEMO_REMINDER_WAIT_MS / 1000} s`);
   return `${parts.join(', ')}; follow them with npm run clement -- dispatch tail --tenant ${DEMO_TENANT} --from-beginning`;
+}
+
+/** The demo payments: one left open for a person to pay, then two paid through the control API. */
+const DEMO_PAYMENT_AMOUNTS_MINOR = [5_000, 7_500, 12_000];
+const DEMO_PAYMENT_WAIT_MS = 60_000;
+
+interface DemoPayment {
+  paymentId: string;
+  caseId: string;
+  status: string;
+  amountMinor: number;
+  currency: string;
+  redirectUrl: string | null;
+  failureReason: string | null;
+}
+
+/**
+ * Starts a part payment on a few EUR demo cases through payment-service's staff API (an agent
+ * taking a card payment on the phone), keeps the first one's hosted page for the person at the
+ * keyboard, pays the others with the test card through the simulator's control API, as if the
+ * debtor had, and reports what became of them: the payment's status (the PSP's signed webhook
+ * settles it) and the case's ledger balance before and after.
+ */
+async function makeDemoPayments(
+  caseServiceUrl: string,
+  paymentServiceUrl: string,
+  simUrl: string,
+  agentToken: string,
+): Promise<{ lines: string[]; payLink?: string }> {
+  const auth = { authorization: `Bearer ${agentToken}` };
+  const listed = await fetch(`${caseServiceUrl}/v1/cases?limit=100`, { headers: auth });
+  if (!listed.ok) throw new Error(`listing demo cases: HTTP ${listed.status}`);
+  const { items } = (await listed.json()) as {
+    items: {
+      id: string;
+      currency: string;
+      totalBalanceMinor: string;
+      resolution: string | null;
+      vulnerable: boolean;
+    }[];
+  };
+  const cases = items
+    .filter(
+      (item) =>
+        item.currency === 'EUR' &&
+        item.resolution === null &&
+        !item.vulnerable &&
+        Number(item.totalBalanceMinor) > DEMO_PAYMENT_AMOUNTS_MINOR[0],
+    )
+    .slice(0, DEMO_PAYMENT_AMOUNTS_MINOR.length);
+  if (cases.length === 0) return { lines: ['no open EUR demo case to take a payment on'] };
+
+  const started: { payment: DemoPayment; balanceBefore: number }[] = [];
+  for (const [i, demoCase] of cases.entries()) {
+    // payment-service learns the case from case.internal.events.v1: its ledger answers once it has.
+    const before = await eventually(
+      `payment-service to know case ${demoCase.id}`,
+      () => caseLedgerTotal(paymentServiceUrl, agentToken, demoCase.id),
+      DEMO_PAYMENT_WAIT_MS,
+    );
+    const amountMinor = Math.min(DEMO_PAYMENT_AMOUNTS_MINOR[i], before);
+    const response = await fetch(`${paymentServiceUrl}/v1/cases/${demoCase.id}/payments`, {
+      method: 'POST',
+      headers: {
+        ...auth,
+        'content-type': 'application/json',
+        // A new key every run: the same key would answer the first run's payment again.
+        'idempotency-key': `up-demo-${randomUUID()}`,
+      },
+      body: JSON.stringify({ purpose: 'part', amountMinor }),
+    });
+    if (response.status !== 201) {
+      throw new Error(
+        `starting a payment on case ${demoCase.id}: HTTP ${response.status} ${await response.text()}`,
+      );
+    }
+    started.push({ payment: (await response.json()) as DemoPayment, balanceBefore: before });
+  }
+
+  const [open, ...toPay] = started;
+  for (const { payment } of toPay) {
+    const intent = /\/psp\/pay\/([A-Za-z0-9_]+)/.exec(payment.redirectUrl ?? '')?.[1];
+    if (!intent) throw new Error(`payment ${payment.paymentId} has no hosted page to pay on`);
+    const confirmed = await fetch(`${simUrl}/psp/control/payment_intents/${intent}/confirm`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ card_number: '4242424242424242' }),
+    });
+    if (!confirmed.ok) {
+      throw new Error(`paying ${intent} with the test card: HTTP ${confirmed.status}`);
+    }
+  }
+
+  const lines = [
+    `${started.length} demo payments started through payment-service (${started
+      .map(
+        ({ payment }) =>
+          `${money(payment.amountMinor, payment.currency)} on case ${payment.caseId}`,
+      )
+      .join(', ')})`,
+  ];
+  for (const { payment, balanceBefore } of toPay) {
+    const settled = await eventually(
+      `payment ${payment.paymentId} to settle`,
+      async () => {
+        const found = await fetch(`${paymentServiceUrl}/v1/payments/${payment.paymentId}`, {
+          headers: auth,
+        });
+        const body = found.ok ? ((await found.json()) as DemoPayment) : undefined;
+        return body && body.status !== 'initiated' ? body : undefined;
+      },
+      DEMO_PAYMENT_WAIT_MS,
+    ).catch(() => undefined);
+    const after = await caseLedgerTotal(paymentServiceUrl, agentToken, payment.caseId);
+    lines.push(
+      `paid with the test card: ${money(payment.amountMinor, payment.currency)} on case ${payment.caseId} ` +
+        `is ${settled ? settled.status : 'still initiated'}` +
+        `${settled?.failureReason ? ` (${settled.failureReason})` : ''}; ` +
+        `its ledger went from ${money(balanceBefore, payment.currency)} to ${money(after ?? balanceBefore, payment.currency)} ` +
+        `(GET ${paymentServiceUrl}/v1/cases/${payment.caseId}/ledger)`,
+    );
+  }
+  lines.push(
+    `left for you to pay: ${money(open.payment.amountMinor, open.payment.currency)} on case ${open.payment.caseId}, ` +
+      `${open.payment.redirectUrl ?? '(no hosted page)'} (test card 4242 4242 4242 4242; the simulator's page ${simUrl}/ lists every payment)`,
+  );
+  return { lines, payLink: open.payment.redirectUrl ?? undefined };
+}
+
+/** The case's balance as payment-service's ledger sums it, or undefined while it has no such case. */
+async function caseLedgerTotal(
+  paymentServiceUrl: string,
+  agentToken: string,
+  caseId: string,
+): Promise<number | undefined> {
+  const response = await fetch(`${paymentServiceUrl}/v1/cases/${caseId}/ledger`, {
+    headers: { authorization: `Bearer ${agentToken}` },
+  });
+  if (response.status === 404) return undefined;
+  if (!response.ok) throw new Error(`the ledger of case ${caseId}: HTTP ${response.status}`);
+  return ((await response.json()) as { totalBalanceMinor: number }).totalBalanceMinor;
+}
+
+/** Polls `probe` every 500 ms until it returns a value. */
+async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() >= deadline)
+      throw new Error(`gave up waiting ${timeoutMs / 1000} s for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/** 12345 EUR → "123.45 EUR". */
+function money(amountMinor: number, currency: string): string {
+  return `${(amountMinor / 100).toFixed(2)} ${currency}`;
 }
 
 /** Waits until `groupId` has committed the end of every partition of `topic` (or gives up). */

@@ -173,7 +173,7 @@ Called by hooks.yaml, which is always rendered. Context: root.
 {{- end }}
 {{- end }}
 {{- /* The services with a staff API (_auth.tpl). */}}
-{{- range $key := list "caseService" "strategyService" }}
+{{- range $key := list "caseService" "strategyService" "paymentService" }}
 {{- $v := index $.Values $key }}
 {{- if and $v.enabled (not (or $v.auth.jwksUrl $v.auth.jwtSecret.existingSecret)) }}
 {{- $missing = append $missing (printf "%s.auth.jwksUrl (production) or %s.auth.jwtSecret.existingSecret" $key $key) }}
@@ -207,6 +207,22 @@ Called by hooks.yaml, which is always rendered. Context: root.
 {{- end }}
 {{- if not (or $d.tenants.config $d.tenants.existingConfigMap) }}
 {{- $missing = append $missing "dispatchService.tenants.config or .tenants.existingConfigMap (the tenants file)" }}
+{{- end }}
+{{- end }}
+{{- $p := .Values.paymentService }}
+{{- if $p.enabled }}
+{{- if not (or $p.tenants.config $p.tenants.existingConfigMap) }}
+{{- $missing = append $missing "paymentService.tenants.config or .tenants.existingConfigMap (the tenants file)" }}
+{{- end }}
+{{- $psp := $p.psp.provider | default (ternary "sandbox" "stripe" .Values.providerSim.enabled) }}
+{{- if and (eq $psp "stripe") (not $p.psp.stripe.existingSecret) }}
+{{- $missing = append $missing "paymentService.psp.stripe.existingSecret (a Secret holding STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRETS), or psp.provider sandbox" }}
+{{- end }}
+{{- if and (eq $psp "sandbox") (not (or $p.psp.sandbox.url .Values.providerSim.enabled)) }}
+{{- $missing = append $missing "paymentService.psp.sandbox.url (psp.provider is sandbox and providerSim.enabled is false)" }}
+{{- end }}
+{{- if and (or $p.psp.sandbox.url .Values.providerSim.enabled) (not $p.psp.sandbox.existingSecret) }}
+{{- $missing = append $missing "paymentService.psp.sandbox.existingSecret (a Secret holding PSP_SANDBOX_SECRET_KEY and PSP_SANDBOX_WEBHOOK_SECRETS)" }}
 {{- end }}
 {{- end }}
 {{- if .Values.providerSim.enabled }}
