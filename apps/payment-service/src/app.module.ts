@@ -9,8 +9,14 @@ import { DataSource } from 'typeorm';
 import { CaseProjectionModule } from './case-projection/case-projection.module';
 import { PaymentServiceConfig, SERVICE_NAME } from './config';
 import { paymentServiceMigrations } from './migrations';
-import { PAYMENT_LISTENERS } from './payments/payment-listener';
+import { DirectDebitModule } from './direct-debit/direct-debit.module';
+import { OffersModule } from './offers/offers.module';
+import { PAYMENT_LISTENERS, type PaymentListener } from './payments/payment-listener';
 import { PaymentsModule } from './payments/payments.module';
+import { PlanPaymentListener } from './plans/plan-payment.listener';
+import { PlansModule } from './plans/plans.module';
+import { PromisePaymentListener } from './promises/promise-payment.listener';
+import { PromisesModule } from './promises/promises.module';
 import { PspModule } from './psp/psp.module';
 import { type Clock, systemClock } from './shared/clock';
 import { SharedModule } from './shared/shared.module';
@@ -30,7 +36,16 @@ class PaymentListenersModule {
   static forRoot(): DynamicModule {
     return {
       module: PaymentListenersModule,
-      providers: [{ provide: PAYMENT_LISTENERS, useValue: [] }],
+      providers: [
+        {
+          provide: PAYMENT_LISTENERS,
+          inject: [PlanPaymentListener, PromisePaymentListener],
+          useFactory: (
+            plans: PlanPaymentListener,
+            promises: PromisePaymentListener,
+          ): PaymentListener[] => [plans, promises],
+        },
+      ],
       exports: [PAYMENT_LISTENERS],
     };
   }
@@ -87,7 +102,14 @@ export class AppModule {
         IdempotencyModule.forRoot({ schema }),
         SharedModule.forRoot({ tenants, clock: overrides.clock ?? systemClock }),
         PspModule.forRoot(config),
+        PlansModule.forRoot({ schedulerIntervalMs: config.SCHEDULER_INTERVAL_MS }),
+        PromisesModule.forRoot({ schedulerIntervalMs: config.SCHEDULER_INTERVAL_MS }),
+        DirectDebitModule.forRoot({
+          schedulerIntervalMs: config.SCHEDULER_INTERVAL_MS,
+          collectionLeadDays: config.COLLECTION_LEAD_DAYS,
+        }),
         PaymentListenersModule.forRoot(),
+        OffersModule,
         CaseProjectionModule,
         PaymentsModule,
       ],

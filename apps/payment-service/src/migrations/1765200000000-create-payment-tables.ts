@@ -122,6 +122,9 @@ export function createPaymentTables(schema: string): new () => MigrationInterfac
         `CREATE UNIQUE INDEX "payments_psp_idx" ON "${s}"."payments" ("psp", "psp_payment_id") WHERE "psp_payment_id" IS NOT NULL`,
       );
       await runner.query(
+        `CREATE INDEX "payments_plan_idx" ON "${s}"."payments" ("tenant_id", "plan_id") WHERE "plan_id" IS NOT NULL`,
+      );
+      await runner.query(
         `CREATE INDEX "payments_case_idx" ON "${s}"."payments" ("tenant_id", "case_id", "initiated_at")`,
       );
       // Refunds and chargebacks: one row per PSP object, so a redelivered webhook finds it.
@@ -234,6 +237,10 @@ export function createPaymentTables(schema: string): new () => MigrationInterfac
           "settled_at" timestamptz NULL,
           PRIMARY KEY ("tenant_id", "promise_id")
         )`);
+      // One open promise per case.
+      await runner.query(
+        `CREATE UNIQUE INDEX "promises_open_idx" ON "${s}"."promises" ("tenant_id", "case_id") WHERE "status" = 'open'`,
+      );
       await runner.query(
         `CREATE INDEX "promises_deadline_idx" ON "${s}"."promises" ("deadline_at") WHERE "status" = 'open'`,
       );

@@ -19,7 +19,8 @@ interface PaymentRow {
   plan_id: string | null;
   promise_id: string | null;
   mandate_id: string | null;
-  charge_date: string | null;
+  /** node-postgres reads DATE as local midnight. */
+  charge_date: Date | string | null;
   failure_reason: string | null;
   allocations: Allocation[];
   unallocated_minor: string;
@@ -324,7 +325,7 @@ function recordOf(row: PaymentRow): PaymentRecord {
     planId: row.plan_id,
     promiseId: row.promise_id,
     mandateId: row.mandate_id,
-    chargeDate: row.charge_date,
+    chargeDate: localDate(row.charge_date),
     failureReason: row.failure_reason,
     allocations: row.allocations,
     unallocatedMinor: Number(row.unallocated_minor),
@@ -333,4 +334,10 @@ function recordOf(row: PaymentRow): PaymentRecord {
     initiatedAt: row.initiated_at,
     settledAt: row.settled_at,
   };
+}
+
+function localDate(value: Date | string | null): string | null {
+  if (value === null || typeof value === 'string') return value;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}`;
 }
