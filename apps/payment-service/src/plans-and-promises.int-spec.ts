@@ -7,7 +7,7 @@ import {
   type PaymentServiceHarness,
   startPaymentService,
 } from './__fixtures__/payment-service-harness';
-import { VirtualClock } from './__fixtures__/virtual-clock';
+import { VirtualClock } from '@clement/testing';
 
 const DAY_MS = 86_400_000;
 

@@ -19,7 +19,7 @@ import {
   testJwtSecret,
 } from './__fixtures__/strategy-service-harness';
 import { StrategyTestPlatform } from './__fixtures__/strategy-platform';
-import { VirtualClock } from './__fixtures__/virtual-clock';
+import { VirtualClock } from '@clement/testing';
 
 const at = (iso: string): number => new Date(iso).getTime();
 // Europe/Madrid is UTC+1 in December: Friday 22:00 local is 21:00Z, Monday 08:30 is 07:30Z.

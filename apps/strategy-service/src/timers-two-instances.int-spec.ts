@@ -9,7 +9,7 @@ import {
   testJwtSecret,
 } from './__fixtures__/strategy-service-harness';
 import { StrategyTestPlatform } from './__fixtures__/strategy-platform';
-import { VirtualClock } from './__fixtures__/virtual-clock';
+import { VirtualClock } from '@clement/testing';
 
 const CASES = 2_000;
 // Friday 22:00 in Madrid; every case waits for Monday 08:30 Madrid (07:30Z).

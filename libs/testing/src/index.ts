@@ -12,3 +12,4 @@ export {
   stopGracefully,
   withinMs,
 } from './service-process';
+export { VirtualClock } from './virtual-clock';

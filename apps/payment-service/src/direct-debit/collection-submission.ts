@@ -7,7 +7,11 @@ import { debtorTimeZone, localDateAt } from '../plans/domain/debtor-calendar';
 import type { DueWork } from '../plans/periodic-task';
 import { type DirectDebitProvider, PspError } from '../psp/psp-port';
 import type { PaymentTenants } from '../tenants/payment-tenants';
-import { collectionInitiatedEvent, collectionRejectedEvent } from './direct-debit-events';
+import {
+  paymentFailed,
+  paymentInitiated,
+  type StartedPayment,
+} from '../payments/domain/payment-events';
 import type { CollectionsRepository, UnsentCollection } from './collections.repository';
 
 const BATCH = 50;
@@ -88,7 +92,7 @@ export class CollectionSubmission implements DueWork {
           chargeDate,
           initiatedAt: now,
         });
-        await this.outbox.appendAll(db, [collectionInitiatedEvent(collection, now)]);
+        await this.outbox.appendAll(db, [paymentInitiated(startedPayment(collection, now))]);
         recorded.push(collection);
       }
       return recorded;
@@ -122,10 +126,33 @@ export class CollectionSubmission implements DueWork {
         if (
           await this.payments.markFailed(db, collection.tenantId, collection.paymentId, reason, now)
         ) {
-          await this.outbox.appendAll(db, [collectionRejectedEvent(collection, reason, now)]);
+          await this.outbox.appendAll(db, [
+            paymentFailed(startedPayment(collection, now), reason, now, 'submission'),
+          ]);
         }
       });
       return false;
     }
   }
+}
+
+function startedPayment(
+  collection: {
+    tenantId: string;
+    paymentId: string;
+    caseId: string;
+    debtorId: string;
+    planId: string;
+    amountMinor: number;
+    currency: string;
+  },
+  at: Date,
+): StartedPayment {
+  return {
+    ...collection,
+    method: 'direct_debit',
+    purpose: 'instalment',
+    promiseId: null,
+    initiatedAt: at,
+  };
 }

@@ -1,12 +1,9 @@
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { MoneySchema, paymentV1, topicCatalogue } from '@clement/contracts';
+import { paymentV1, topicCatalogue } from '@clement/contracts';
 import { type PendingEvent, pendingEvent } from '@clement/messaging';
+import { money } from '../shared/money';
 import type { StoredOffer } from './domain/stored-offer';
-
-export function money(amountMinor: number, currency: string) {
-  return create(MoneySchema, { amountMinor: BigInt(amountMinor), currency });
-}
 
 export function planOfferedEvent(offer: StoredOffer): PendingEvent {
   const { offers } = offer;

@@ -3,7 +3,7 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { paymentV1, topicCatalogue } from '@clement/contracts';
 import { type PendingEvent, pendingEvent } from '@clement/messaging';
 import type { Instalment } from '@clement/payment-plans';
-import { money } from '../offers/offer-events';
+import { money } from '../shared/money';
 import { actorMessage } from './actor';
 import type { PlanRecord } from './plans.repository';
 

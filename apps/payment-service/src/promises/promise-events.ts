@@ -2,7 +2,7 @@ import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { paymentV1, topicCatalogue } from '@clement/contracts';
 import { type PendingEvent, pendingEvent } from '@clement/messaging';
-import { money } from '../offers/offer-events';
+import { money } from '../shared/money';
 import { actorMessage } from '../plans/actor';
 import type { PromiseRecord } from './promises.repository';
 

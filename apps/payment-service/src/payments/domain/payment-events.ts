@@ -3,6 +3,7 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { paymentV1, topicCatalogue } from '@clement/contracts';
 import { type PendingEvent, pendingEvent } from '@clement/messaging';
 import type { Allocation } from '../../ledger/domain/allocation';
+import { money } from '../../shared/money';
 import type { PaymentMethod, PaymentPurpose, PaymentRecord } from '../payment-record';
 
 const METHODS: Record<PaymentMethod, paymentV1.PaymentMethod> = {
@@ -23,9 +24,9 @@ type PaymentFacts = Pick<
   'tenantId' | 'paymentId' | 'caseId' | 'debtorId' | 'currency' | 'planId' | 'promiseId'
 >;
 
-function money(amountMinor: number, currency: string) {
-  return { amountMinor: BigInt(amountMinor), currency };
-}
+/** What PaymentInitiated and PaymentFailed say of a payment (a card payment or a collection). */
+export type StartedPayment = PaymentFacts &
+  Pick<PaymentRecord, 'amountMinor' | 'method' | 'purpose' | 'initiatedAt'>;
 
 function allocationsOf(allocations: readonly Allocation[], currency: string) {
   return allocations.map((allocation) =>
@@ -47,7 +48,7 @@ function metadata(payment: PaymentFacts, id: string, time: Date) {
   };
 }
 
-export function paymentInitiated(payment: PaymentRecord): PendingEvent {
+export function paymentInitiated(payment: StartedPayment): PendingEvent {
   return pendingEvent(
     topicCatalogue.paymentEvents,
     paymentV1.PaymentInitiatedSchema,
@@ -90,7 +91,7 @@ export function paymentSucceeded(
 }
 
 export function paymentFailed(
-  payment: PaymentRecord,
+  payment: StartedPayment,
   reason: string,
   at: Date,
   eventId: string,
