@@ -1,9 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { MessagingModule } from '@clement/messaging/nest';
-import { ObservabilityModule } from '@clement/observability';
-import { databaseReadinessCheck, serviceDataSourceOptions } from '@clement/persistence';
-import { DataSource } from 'typeorm';
+import { ServiceRuntimeModule } from '@clement/service-runtime';
 import { DispatchServiceConfig, SERVICE_NAME } from './config';
 import { ContactProjectionModule } from './contact-projection/contact-projection.module';
 import { dispatchServiceMigrations } from './migrations';
@@ -20,38 +16,18 @@ export const CLOUDEVENTS_SOURCE = '/clement/dispatch-service';
 @Module({})
 export class AppModule {
   static forRoot(config: DispatchServiceConfig, overrides: SendingOverrides = {}): DynamicModule {
-    const schema = config.DATABASE_SCHEMA;
     const sending = SendingModule.forRoot(config, overrides);
     return {
       module: AppModule,
       imports: [
-        ObservabilityModule.forRoot({
+        ServiceRuntimeModule.forRoot({
           serviceName: SERVICE_NAME,
           logLevel: config.LOG_LEVEL,
-          readinessChecks: {
-            inject: [DataSource],
-            useFactory: (dataSource: DataSource) => [databaseReadinessCheck(dataSource)],
-          },
-        }),
-        TypeOrmModule.forRootAsync({
-          useFactory: () => ({
-            ...serviceDataSourceOptions({
-              url: config.DATABASE_URL,
-              schema,
-              migrations: dispatchServiceMigrations(schema),
-              applicationName: SERVICE_NAME,
-            }),
-            // Fail the boot at once; Kubernetes restarts the pod, retrying here only hides it.
-            retryAttempts: 0,
-          }),
-        }),
-        MessagingModule.forRootAsync({
-          useFactory: () => ({
-            clientId: SERVICE_NAME,
-            brokers: config.kafkaBrokers,
-            schema,
-            source: CLOUDEVENTS_SOURCE,
-          }),
+          databaseUrl: config.DATABASE_URL,
+          schema: config.DATABASE_SCHEMA,
+          migrations: dispatchServiceMigrations(config.DATABASE_SCHEMA),
+          kafkaBrokers: config.kafkaBrokers,
+          cloudEventsSource: CLOUDEVENTS_SOURCE,
         }),
         ContactProjectionModule.forRoot(config),
         sending,

@@ -1,11 +1,7 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdempotencyModule } from '@clement/idempotency';
-import { MessagingModule } from '@clement/messaging/nest';
-import { ObservabilityModule } from '@clement/observability';
-import { databaseReadinessCheck, serviceDataSourceOptions } from '@clement/persistence';
+import { ServiceRuntimeModule } from '@clement/service-runtime';
 import { AuthModule } from '@clement/staff-api';
-import { DataSource } from 'typeorm';
 import { CaseProjectionModule } from './case-projection/case-projection.module';
 import { PaymentServiceConfig, SERVICE_NAME } from './config';
 import { paymentServiceMigrations } from './migrations';
@@ -68,34 +64,16 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ObservabilityModule.forRoot({
+        ServiceRuntimeModule.forRoot({
           serviceName: SERVICE_NAME,
           logLevel: config.LOG_LEVEL,
-          readinessChecks: {
-            inject: [DataSource],
-            useFactory: (dataSource: DataSource) => [databaseReadinessCheck(dataSource)],
-          },
-        }),
-        TypeOrmModule.forRootAsync({
-          useFactory: () => ({
-            ...serviceDataSourceOptions({
-              url: config.DATABASE_URL,
-              schema,
-              migrations: paymentServiceMigrations(schema),
-              applicationName: SERVICE_NAME,
-              // Consumer, schedulers, relay, webhooks and the API.
-              poolSize: 12,
-            }),
-            retryAttempts: 0,
-          }),
-        }),
-        MessagingModule.forRootAsync({
-          useFactory: () => ({
-            clientId: SERVICE_NAME,
-            brokers: config.kafkaBrokers,
-            schema,
-            source: CLOUDEVENTS_SOURCE,
-          }),
+          databaseUrl: config.DATABASE_URL,
+          schema,
+          migrations: paymentServiceMigrations(schema),
+          // Consumer, schedulers, relay, webhooks and the API.
+          poolSize: 12,
+          kafkaBrokers: config.kafkaBrokers,
+          cloudEventsSource: CLOUDEVENTS_SOURCE,
         }),
         AuthModule.forRoot(config.staffAuth),
         // Every mutating endpoint takes an Idempotency-Key (scoped to the caller's tenant).

@@ -1,10 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { MessagingModule } from '@clement/messaging/nest';
-import { ObservabilityModule } from '@clement/observability';
-import { databaseReadinessCheck, serviceDataSourceOptions } from '@clement/persistence';
+import { ServiceRuntimeModule } from '@clement/service-runtime';
 import { AuthModule } from '@clement/staff-api';
-import { DataSource } from 'typeorm';
 import { SERVICE_NAME, StrategyServiceConfig } from './config';
 import { JourneysModule, type JourneysOverrides } from './journeys/journeys.module';
 import { strategyServiceMigrations } from './migrations';
@@ -21,39 +17,19 @@ export const CLOUDEVENTS_SOURCE = '/clement/strategy-service';
 @Module({})
 export class AppModule {
   static forRoot(config: StrategyServiceConfig, overrides: JourneysOverrides = {}): DynamicModule {
-    const schema = config.DATABASE_SCHEMA;
     return {
       module: AppModule,
       imports: [
-        ObservabilityModule.forRoot({
+        ServiceRuntimeModule.forRoot({
           serviceName: SERVICE_NAME,
           logLevel: config.LOG_LEVEL,
-          readinessChecks: {
-            inject: [DataSource],
-            useFactory: (dataSource: DataSource) => [databaseReadinessCheck(dataSource)],
-          },
-        }),
-        TypeOrmModule.forRootAsync({
-          useFactory: () => ({
-            ...serviceDataSourceOptions({
-              url: config.DATABASE_URL,
-              schema,
-              migrations: strategyServiceMigrations(schema),
-              applicationName: SERVICE_NAME,
-              // The consumer's partitions, the timer poller, the relay, the catalogue and HTTP.
-              poolSize: config.EVENT_PARTITION_CONCURRENCY + 6,
-            }),
-            // Fail the boot at once; Kubernetes restarts the pod, retrying here only hides it.
-            retryAttempts: 0,
-          }),
-        }),
-        MessagingModule.forRootAsync({
-          useFactory: () => ({
-            clientId: SERVICE_NAME,
-            brokers: config.kafkaBrokers,
-            schema,
-            source: CLOUDEVENTS_SOURCE,
-          }),
+          databaseUrl: config.DATABASE_URL,
+          schema: config.DATABASE_SCHEMA,
+          migrations: strategyServiceMigrations(config.DATABASE_SCHEMA),
+          // The consumer's partitions, the timer poller, the relay, the catalogue and HTTP.
+          poolSize: config.EVENT_PARTITION_CONCURRENCY + 6,
+          kafkaBrokers: config.kafkaBrokers,
+          cloudEventsSource: CLOUDEVENTS_SOURCE,
         }),
         AuthModule.forRoot(config.staffAuth),
         StrategiesModule,

@@ -1,0 +1,1 @@
+export { ServiceRuntimeModule, type ServiceRuntimeOptions } from './service-runtime.module';
