@@ -155,9 +155,13 @@ describe('contact projection fed by case events', () => {
         { id: 'cp-old-email', zone: 'Europe/Madrid' },
       ]),
     );
-    await eventually(async () => {
-      expect((await stateOf(tenant, debtorId)).contactPoints).toHaveLength(2);
-    });
+    // The file's first event also waits for the consumer group to join (slow on a busy machine).
+    await eventually(
+      async () => {
+        expect((await stateOf(tenant, debtorId)).contactPoints).toHaveLength(2);
+      },
+      { timeoutMs: 30_000 },
+    );
 
     await publish(
       tenant,

@@ -327,4 +327,66 @@ describe('payment-service promises, plans and direct debit (virtual clock)', () 
       expect(types).toEqual(expect.arrayContaining(['MandateCreated', 'CollectionDateChanged']));
     });
   });
+  it('takes a returned collection back off the ledger and the plan', async () => {
+    const debt = await placed(6_000);
+    const offer = await call<OfferBody>('POST', `/v1/cases/${debt.caseId}/offers`, {});
+    const monthly = offer.body.plans.find((plan) => plan.frequency === 'monthly')!;
+    const plan = await call<PlanBody>('POST', `/v1/cases/${debt.caseId}/plans`, {
+      offerId: offer.body.offerId,
+      frequency: 'monthly',
+      instalments: 2,
+      firstPaymentDate: monthly.firstPaymentDates.earliest,
+    });
+    expect(plan.status).toBe(201);
+    const mandate = await call<{ mandateId: string; setupUrl: string }>(
+      'POST',
+      `/v1/cases/${debt.caseId}/mandates`,
+      { collectionDay: 10, planId: plan.body.planId },
+    );
+    const pspMandateId = new URL(mandate.body.setupUrl).pathname.split('/').pop();
+    const control = (path: string, body: unknown) =>
+      fetch(`${platform.simUrl}/psp/control/mandates/${pspMandateId}/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    // The debtor's bank will return the first collection (refer to payer).
+    expect(
+      (await control('next-collection', { outcome: 'return', reason: 'refer_to_payer' })).status,
+    ).toBe(200);
+    expect((await control('confirm', {})).status).toBe(200);
+
+    const charged = await eventually(
+      async () => {
+        const payments = await call<{
+          items: { paymentId: string; status: string; method: string }[];
+        }>('GET', `/v1/cases/${debt.caseId}/payments`);
+        expect(payments.body.items).toEqual([
+          expect.objectContaining({ method: 'direct_debit', status: 'charged_back' }),
+        ]);
+        return payments.body.items[0];
+      },
+      { timeoutMs: 30_000 },
+    );
+    const ledger = await call<{ totalBalanceMinor: number; entries: { kind: string }[] }>(
+      'GET',
+      `/v1/cases/${debt.caseId}/ledger`,
+    );
+    expect(ledger.body.totalBalanceMinor).toBe(6_000);
+    expect(ledger.body.entries.map((entry) => entry.kind)).toEqual([
+      'placed',
+      'payment',
+      'chargeback',
+    ]);
+    const after = await call<PlanBody>('GET', `/v1/plans/${plan.body.planId}`);
+    expect(after.body.instalments[0].paidMinor).toBe(0);
+    const types = await paymentEventTypes((m) => m['paymentId'] === charged.paymentId);
+    expect(types).toEqual(['PaymentInitiated', 'PaymentSucceeded', 'PaymentChargedBack']);
+    await eventually(
+      async () => expect((await platform.caseView(debt.caseId)).totalBalanceMinor).toBe(6_000),
+      {
+        timeoutMs: 30_000,
+      },
+    );
+  });
 });

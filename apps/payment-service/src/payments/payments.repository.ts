@@ -92,6 +92,15 @@ export class PaymentsRepository {
     );
   }
 
+  /** A payment that paid a plan's instalments without naming the plan is attributed to it. */
+  async attributeToPlan(db: SqlRunner, tenantId: string, paymentId: string, planId: string) {
+    await db.query(
+      `UPDATE ${this.table} SET "plan_id" = $3
+        WHERE "tenant_id" = $1 AND "payment_id" = $2 AND "plan_id" IS NULL`,
+      [tenantId, paymentId, planId],
+    );
+  }
+
   /** The PSP may name the payment differently once paid (Stripe: a session, then its intent). */
   async updatePspId(db: SqlRunner, tenantId: string, paymentId: string, pspPaymentId: string) {
     await db.query(

@@ -50,6 +50,8 @@ export class PlanPaymentListener implements PaymentListener {
     const { changes } = applyPayment(instalments, payment.amountMinor);
     if (changes.length === 0) return [];
     await this.plans.setPaid(db, plan.tenantId, plan.planId, changes);
+    // Remembered on the payment, so a later refund or chargeback knows it counted here.
+    await this.payments.attributeToPlan(db, payment.tenantId, payment.paymentId, plan.planId);
     const evaluation = await this.evaluate(db, plan, withChanges(instalments, changes));
     if (!evaluation) return [];
     return this.settle(db, plan, evaluation, payment.settledAt);
@@ -59,8 +61,9 @@ export class PlanPaymentListener implements PaymentListener {
     const plan = await this.planOf(db, payment);
     if (!plan) return [];
     const settled = await this.payments.find(db, payment.tenantId, payment.paymentId);
-    // A payment taken before the plan existed never counted towards it.
-    if (settled?.settledAt && settled.settledAt.getTime() < plan.createdAt.getTime()) return [];
+    // Only a payment that counted towards this plan (attributed when it succeeded) comes off it;
+    // one taken before the plan existed never did.
+    if (settled?.planId !== plan.planId) return [];
     const instalments = await this.plans.instalmentsOf(db, plan.tenantId, plan.planId);
     const { changes } = takeBack(instalments, payment.amountMinor);
     if (changes.length === 0) return [];

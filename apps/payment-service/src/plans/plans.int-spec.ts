@@ -63,10 +63,15 @@ describe('payment plans (PostgreSQL)', () => {
     });
   }
 
-  function pay(caseId: string, amountMinor: number, settledAt = db.clock.now()) {
+  function pay(
+    caseId: string,
+    amountMinor: number,
+    settledAt = db.clock.now(),
+    paymentId = `pay-${Math.random().toString(36).slice(2)}`,
+  ) {
     const payment: SucceededPayment = {
       tenantId: TENANT,
-      paymentId: `pay-${Math.random().toString(36).slice(2)}`,
+      paymentId,
       caseId,
       debtorId: `debtor-${caseId}`,
       amountMinor,
@@ -159,6 +164,47 @@ describe('payment plans (PostgreSQL)', () => {
     });
   });
 
+  it('leaves a plan alone when a payment that never counted towards it is reversed', async () => {
+    const { plan } = await planFor('case-earlier-payment', '2024-02-29', 2);
+    const paymentId = 'pay-before-the-plan';
+    await db.payments.insert(db.dataSource, {
+      tenantId: TENANT,
+      paymentId,
+      caseId: 'case-earlier-payment',
+      debtorId: 'debtor-case-earlier-payment',
+      method: 'card',
+      purpose: 'part',
+      amountMinor: 50_00,
+      currency: 'EUR',
+      psp: 'sandbox',
+      pspPaymentId: null,
+      redirectUrl: null,
+      planId: null,
+      promiseId: null,
+      mandateId: null,
+      chargeDate: null,
+      initiatedAt: db.clock.now(),
+    });
+    await pay('case-earlier-payment', 100_00);
+    const events = await db.dataSource.transaction((manager) =>
+      listener.paymentReversed(manager, {
+        tenantId: TENANT,
+        paymentId,
+        caseId: 'case-earlier-payment',
+        debtorId: 'debtor-case-earlier-payment',
+        amountMinor: 50_00,
+        currency: 'EUR',
+        planId: null,
+        promiseId: null,
+        kind: 'refund',
+        at: db.clock.now(),
+      }),
+    );
+    expect(events).toEqual([]);
+    const unchanged = await queries.get(TENANT, plan.planId);
+    expect(unchanged.instalments.map((i) => i.paidMinor)).toEqual([100_00, 0]);
+  });
+
   it('reopens a completed plan when a payment is charged back (PlanChanged)', async () => {
     const { plan } = await planFor('case-chargeback', '2024-02-29', 2);
     const paymentId = 'pay-chargeback';
@@ -185,7 +231,7 @@ describe('payment plans (PostgreSQL)', () => {
       unallocatedMinor: 0,
       settledAt: db.clock.now(),
     });
-    await pay('case-chargeback', 300_00);
+    await pay('case-chargeback', 300_00, db.clock.now(), paymentId);
     expect((await plans.find(db.dataSource, TENANT, plan.planId))?.status).toBe('completed');
 
     db.clock.set('2024-03-10T10:00:00Z');
