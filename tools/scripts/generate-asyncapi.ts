@@ -234,6 +234,16 @@ const EXAMPLES: readonly Example[] = [
     method: crmV1.PaymentMethod.DIRECT_DEBIT,
     arrangementId: '5f2e7d1c-3b4a-4c5d-8e9f-0a1b2c3d4e5f',
   }),
+  example(crmV1.PaymentReversedSchema, "The debtor's bank returned that direct debit.", {
+    creditorDebtorId: CREDITOR_DEBTOR_ID,
+    caseId,
+    paymentId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+    reversalId: 'return-col_8f3a2b1c9d0e4f5a',
+    kind: crmV1.PaymentReversalKind.CHARGEBACK,
+    amount: gbp(31_002n),
+    allocations: [{ accountReference, amount: gbp(31_002n) }],
+    reversedAt: at('2026-12-04T06:00:00Z'),
+  }),
   example(crmV1.ContactOutcomeRecordedSchema, 'An agent spoke to the debtor.', {
     creditorDebtorId: CREDITOR_DEBTOR_ID,
     caseId,

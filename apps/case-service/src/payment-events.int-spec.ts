@@ -391,6 +391,15 @@ describe('payment events', () => {
           account: { accountReference: 'PAY-1A', currentBalance: { amountMinor: 5_000n } },
           totalBalance: { amountMinor: 9_000n },
         });
+        // The creditor hears what came off its account (not the overpayment it never had).
+        const [back] = ofType(await crmOutbound('P-1'), crmV1.PaymentReversedSchema);
+        expect(back).toMatchObject({
+          paymentId: 'pay-1',
+          reversalId: 'ref-1',
+          kind: crmV1.PaymentReversalKind.REFUND,
+          amount: { amountMinor: 1_000n, currency: 'EUR' },
+          allocations: [{ accountReference: 'PAY-1A', amount: { amountMinor: 1_000n } }],
+        });
       },
       { timeoutMs: 30_000 },
     );

@@ -151,6 +151,7 @@ export const CRM_OUTBOUND_MESSAGES = [
   crmV1.PromiseKeptSchema,
   crmV1.PromiseBrokenSchema,
   crmV1.PaymentReceivedSchema,
+  crmV1.PaymentReversedSchema,
   crmV1.ContactOutcomeRecordedSchema,
   crmV1.OptOutRecordedSchema,
   crmV1.VulnerabilityDisclosedSchema,

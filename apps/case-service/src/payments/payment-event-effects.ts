@@ -181,7 +181,7 @@ export class PaymentEventEffects {
     receivedAt: Date,
   ): Promise<PaymentEffectOutcome> {
     const { scope } = changes;
-    const { record } = await this.openCase(db, changes, event);
+    const { record, debtor } = await this.openCase(db, changes, event);
     sameCurrency(record, required(event.amount).currency, 'amount');
     if (await this.ledger.hasMovement(db, scope, kind, movementId)) return 'duplicate';
     const history = await this.ledger.movementsOfPayment(db, scope, event.paymentId);
@@ -213,6 +213,36 @@ export class PaymentEventEffects {
       accounts,
       moves,
       caseV1.BalanceChangeReason.PAYMENT_REVERSED,
+    );
+    // The creditor applied the payment (PaymentReceived): it must take back what went back.
+    const references = new Map(accounts.map((a) => [a.id, a.accountReference]));
+    const back = netAllocations(reversed);
+    // A refund of an overpayment only (nothing off the accounts) never reached the creditor.
+    if (back.size === 0) return 'applied';
+    changes.crmOutbound(
+      crmV1.PaymentReversedSchema,
+      create(crmV1.PaymentReversedSchema, {
+        creditorDebtorId: debtor.creditorDebtorId,
+        caseId: record.id,
+        paymentId: event.paymentId,
+        reversalId: movementId,
+        kind:
+          kind === 'refund'
+            ? crmV1.PaymentReversalKind.REFUND
+            : crmV1.PaymentReversalKind.CHARGEBACK,
+        amount: money(
+          [...back.values()].reduce((sum, amount) => sum + amount, 0n),
+          record.currency,
+        ),
+        allocations: [...back].map(([accountId, amount]) =>
+          create(crmV1.PaymentAllocationSchema, {
+            accountReference: references.get(accountId) ?? '',
+            amount: money(amount, record.currency),
+          }),
+        ),
+        reversedAt: timestampFromDate(dateOf(at, receivedAt)),
+      }),
+      debtor.creditorDebtorId,
     );
     return 'applied';
   }
