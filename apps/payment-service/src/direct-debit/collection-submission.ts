@@ -3,8 +3,8 @@ import { addDays, daysBetween } from '@clement/payment-plans';
 import type { Outbox } from '@clement/messaging';
 import type { DataSource } from 'typeorm';
 import type { PaymentsRepository } from '../payments/payments.repository';
-import { debtorTimeZone, localDateAt } from '../plans/domain/debtor-calendar';
-import type { DueWork } from '../plans/periodic-task';
+import { debtorTimeZone, localDateAt } from '../shared/debtor-calendar';
+import type { DueWork } from '../shared/periodic-task';
 import { type DirectDebitProvider, PspError } from '../psp/psp-port';
 import type { PaymentTenants } from '../tenants/payment-tenants';
 import {

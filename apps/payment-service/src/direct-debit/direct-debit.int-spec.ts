@@ -18,7 +18,7 @@ import {
   type PaymentDatabase,
   portal,
   TENANT,
-} from '../plans/__fixtures__/payment-database';
+} from '../__fixtures__/payment-database';
 import { PlansRepository } from '../plans/plans.repository';
 import { ChangePlan } from '../plans/use-cases/change-plan.use-case';
 import { CreatePlan } from '../plans/use-cases/create-plan.use-case';

@@ -11,7 +11,7 @@ import {
   StaffApi,
   ValidBody,
 } from '@clement/staff-api';
-import { ResourceIdPipe } from '../plans/dto/resource-id.pipe';
+import { ResourceIdPipe } from '../shared/resource-id.pipe';
 import { PaymentDomainError, PaymentErrorCode } from '../shared/payment-errors';
 import { ChangeMandateBody, SetUpMandateBody } from './dto/mandate-requests';
 import { mandateView } from './dto/mandate-views';

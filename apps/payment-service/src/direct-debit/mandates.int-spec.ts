@@ -6,7 +6,7 @@ import {
   type PaymentDatabase,
   portal,
   TENANT,
-} from '../plans/__fixtures__/payment-database';
+} from '../__fixtures__/payment-database';
 import { PlansRepository } from '../plans/plans.repository';
 import { CreatePlan } from '../plans/use-cases/create-plan.use-case';
 import type { MandateEvent } from '../psp/mandate-webhooks';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { computeOffers, PaymentPlanError } from '@clement/payment-plans';
 import type { Outbox } from '@clement/messaging';
 import type { DataSource } from 'typeorm';
-import type { CaseContexts } from '../plans/case-context';
+import type { CaseContexts } from '../shared/case-context';
 import { PaymentDomainError, PaymentErrorCode } from '../shared/payment-errors';
 import { offerExpiry, type StoredOffer } from './domain/stored-offer';
 import { planOfferedEvent } from './offer-events';

@@ -10,7 +10,7 @@ import {
   StaffApi,
   ValidBody,
 } from '@clement/staff-api';
-import { ResourceIdPipe } from '../plans/dto/resource-id.pipe';
+import { ResourceIdPipe } from '../shared/resource-id.pipe';
 import { MakeOfferRequest } from './dto/offer-requests';
 import { offerView } from './dto/offer-views';
 import { MakeOffer } from './make-offer.use-case';

@@ -3,7 +3,7 @@ import { Outbox } from '@clement/messaging';
 import { DataSource } from 'typeorm';
 import { CaseProjectionRepository } from '../case-projection/case-projection.repository';
 import { LedgerRepository } from '../ledger/ledger.repository';
-import { CaseContexts } from '../plans/case-context';
+import { CaseContexts } from '../shared/case-context';
 import { type Clock, PAYMENT_CLOCK } from '../shared/clock';
 import { PaymentTenants } from '../tenants/payment-tenants';
 import { MakeOffer } from './make-offer.use-case';

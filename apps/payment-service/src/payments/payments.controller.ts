@@ -1,47 +1,23 @@
-import {
-  BadRequestException,
-  Controller,
-  Get,
-  HttpCode,
-  Inject,
-  Param,
-  type PipeTransform,
-  Post,
-} from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Idempotent } from '@clement/idempotency';
 import {
   CurrentPrincipal,
-  errorBody,
   type Principal,
   requireTenant,
   Roles,
   StaffApi,
   ValidBody,
-  VALIDATION_FAILED,
 } from '@clement/staff-api';
 import { DataSource } from 'typeorm';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { PaymentDomainError, PaymentErrorCode } from '../shared/payment-errors';
+import { ResourceIdPipe } from '../shared/resource-id.pipe';
 import { PayNowBody, RefundBody } from './dto/payment-requests';
 import { ledgerView, paymentView } from './dto/payment-views';
 import { PaymentsRepository } from './payments.repository';
 import { Refunds } from './refunds';
 import { TakePayment } from './take-payment';
-
-class IdPipe implements PipeTransform<string, string> {
-  constructor(private readonly field: string) {}
-  transform(value: string): string {
-    if (!/^[A-Za-z0-9_.:-]{1,128}$/.test(value)) {
-      throw new BadRequestException(
-        errorBody(400, VALIDATION_FAILED, 'Request validation failed', [
-          { field: this.field, reason: `${this.field} is not an id` },
-        ]),
-      );
-    }
-    return value;
-  }
-}
 
 /** Paying now (the debtor through the portal, or an agent on the phone), refunds, the ledger. */
 @ApiTags('payments')
@@ -63,7 +39,7 @@ export class PaymentsController {
   @Roles('agent', 'debtor-portal')
   async payNow(
     @CurrentPrincipal() principal: Principal,
-    @Param('caseId', new IdPipe('caseId')) caseId: string,
+    @Param('caseId', new ResourceIdPipe('caseId')) caseId: string,
     @ValidBody(PayNowBody) body: PayNowBody,
   ) {
     const started = await this.takePayment.payNow(requireTenant(principal), caseId, body);
@@ -74,7 +50,7 @@ export class PaymentsController {
   @Roles('agent', 'auditor', 'debtor-portal')
   async list(
     @CurrentPrincipal() principal: Principal,
-    @Param('caseId', new IdPipe('caseId')) caseId: string,
+    @Param('caseId', new ResourceIdPipe('caseId')) caseId: string,
   ) {
     const payments = await this.payments.listForCase(
       this.dataSource.manager,
@@ -88,7 +64,7 @@ export class PaymentsController {
   @Roles('agent', 'auditor', 'debtor-portal')
   async detail(
     @CurrentPrincipal() principal: Principal,
-    @Param('paymentId', new IdPipe('paymentId')) paymentId: string,
+    @Param('paymentId', new ResourceIdPipe('paymentId')) paymentId: string,
   ) {
     const payment = await this.payments.find(
       this.dataSource.manager,
@@ -107,7 +83,7 @@ export class PaymentsController {
   @Roles('agent')
   async refund(
     @CurrentPrincipal() principal: Principal,
-    @Param('paymentId', new IdPipe('paymentId')) paymentId: string,
+    @Param('paymentId', new ResourceIdPipe('paymentId')) paymentId: string,
     @ValidBody(RefundBody) body: RefundBody,
   ) {
     return this.refunds.refund(requireTenant(principal), paymentId, body.amountMinor);
@@ -118,7 +94,7 @@ export class PaymentsController {
   @Roles('agent', 'auditor')
   async caseLedger(
     @CurrentPrincipal() principal: Principal,
-    @Param('caseId', new IdPipe('caseId')) caseId: string,
+    @Param('caseId', new ResourceIdPipe('caseId')) caseId: string,
   ) {
     const tenantId = requireTenant(principal);
     const db = this.dataSource.manager;

@@ -2,9 +2,9 @@ import { addDays } from '@clement/payment-plans';
 import type { Outbox } from '@clement/messaging';
 import type { DataSource } from 'typeorm';
 import type { PaymentTenants } from '../tenants/payment-tenants';
-import { debtorTimeZone, localDateAt } from './domain/debtor-calendar';
+import { debtorTimeZone, localDateAt } from '../shared/debtor-calendar';
 import { evaluatePlan, LIVE_STATUSES } from './domain/plan-progress';
-import type { DueWork } from './periodic-task';
+import type { DueWork } from '../shared/periodic-task';
 import { planBreachedEvent } from './plan-events';
 import type { PlansRepository } from './plans.repository';
 

@@ -4,7 +4,7 @@ import { paymentV1, topicCatalogue } from '@clement/contracts';
 import { type PendingEvent, pendingEvent } from '@clement/messaging';
 import type { Instalment } from '@clement/payment-plans';
 import { money } from '../shared/money';
-import { actorMessage } from './actor';
+import { actorMessage } from '../shared/actor';
 import type { PlanRecord } from './plans.repository';
 
 type PlanRef = Pick<PlanRecord, 'tenantId' | 'planId' | 'caseId' | 'debtorId'>;

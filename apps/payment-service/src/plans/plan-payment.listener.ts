@@ -7,7 +7,7 @@ import type { FailedPayment, ReversedPayment, SucceededPayment } from '../paymen
 import type { PaymentsRepository } from '../payments/payments.repository';
 import type { Clock } from '../shared/clock';
 import type { PaymentTenants } from '../tenants/payment-tenants';
-import { debtorTimeZone, localDateAt } from './domain/debtor-calendar';
+import { debtorTimeZone, localDateAt } from '../shared/debtor-calendar';
 import {
   applyPayment,
   evaluatePlan,

@@ -12,7 +12,7 @@ import {
 } from '@clement/staff-api';
 import { ChangePlanBody, CreatePlanBody } from './dto/plan-requests';
 import { planView } from './dto/plan-views';
-import { ResourceIdPipe } from './dto/resource-id.pipe';
+import { ResourceIdPipe } from '../shared/resource-id.pipe';
 import { CancelPlan } from './use-cases/cancel-plan.use-case';
 import { ChangePlan } from './use-cases/change-plan.use-case';
 import { CreatePlan } from './use-cases/create-plan.use-case';

@@ -8,7 +8,7 @@ import {
   type PaymentDatabase,
   portal,
   TENANT,
-} from './__fixtures__/payment-database';
+} from '../__fixtures__/payment-database';
 import { PlanEvaluation } from './plan-evaluation';
 import { PlanPaymentListener } from './plan-payment.listener';
 import { PlansRepository } from './plans.repository';

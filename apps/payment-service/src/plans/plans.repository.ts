@@ -1,7 +1,7 @@
 import type { Frequency, Instalment, LocalDate } from '@clement/payment-plans';
 import { assertSqlIdentifier } from '@clement/messaging';
 import { rowsOf, type SqlRunner } from '@clement/persistence';
-import type { StoredActor } from './actor';
+import type { StoredActor } from '../shared/actor';
 import type { InstalmentChange, InstalmentProgress, PlanStatus } from './domain/plan-progress';
 
 export interface PlanRecord {

@@ -1,6 +1,6 @@
 import type { Outbox } from '@clement/messaging';
 import type { DataSource } from 'typeorm';
-import type { DueWork } from '../plans/periodic-task';
+import type { DueWork } from '../shared/periodic-task';
 import { promiseBrokenEvent } from './promise-events';
 import type { PromisesRepository } from './promises.repository';
 

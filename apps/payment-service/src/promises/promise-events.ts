@@ -3,7 +3,7 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { paymentV1, topicCatalogue } from '@clement/contracts';
 import { type PendingEvent, pendingEvent } from '@clement/messaging';
 import { money } from '../shared/money';
-import { actorMessage } from '../plans/actor';
+import { actorMessage } from '../shared/actor';
 import type { PromiseRecord } from './promises.repository';
 
 function metadataOf(promise: PromiseRecord, time: Date) {

@@ -10,7 +10,7 @@ import {
   StaffApi,
   ValidBody,
 } from '@clement/staff-api';
-import { ResourceIdPipe } from '../plans/dto/resource-id.pipe';
+import { ResourceIdPipe } from '../shared/resource-id.pipe';
 import { MakePromiseBody } from './dto/promise-requests';
 import { promiseView } from './dto/promise-views';
 import { CancelPromise } from './use-cases/cancel-promise.use-case';

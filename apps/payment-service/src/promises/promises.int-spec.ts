@@ -6,7 +6,7 @@ import {
   type PaymentDatabase,
   portal,
   TENANT,
-} from '../plans/__fixtures__/payment-database';
+} from '../__fixtures__/payment-database';
 import { PromiseEvaluation } from './promise-evaluation';
 import { PromisePaymentListener } from './promise-payment.listener';
 import { PromisesRepository } from './promises.repository';

@@ -1,6 +1,6 @@
 import { assertSqlIdentifier } from '@clement/messaging';
 import { rowsOf, type SqlRunner } from '@clement/persistence';
-import type { StoredActor } from '../plans/actor';
+import type { StoredActor } from '../shared/actor';
 import type { PromiseStatus } from './domain/promise-rules';
 
 export interface PromiseRecord {

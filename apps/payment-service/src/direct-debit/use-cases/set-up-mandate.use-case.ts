@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { CaseContexts } from '../../plans/case-context';
+import type { CaseContexts } from '../../shared/case-context';
 import { LIVE_STATUSES } from '../../plans/domain/plan-progress';
 import type { PlansRepository } from '../../plans/plans.repository';
 import { type DirectDebitProvider, PspError } from '../../psp/psp-port';

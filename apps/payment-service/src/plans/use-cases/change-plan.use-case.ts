@@ -2,7 +2,7 @@ import type { Outbox, PendingEvent } from '@clement/messaging';
 import type { SqlRunner } from '@clement/persistence';
 import type { DataSource } from 'typeorm';
 import { PaymentDomainError, PaymentErrorCode } from '../../shared/payment-errors';
-import type { CaseContexts } from '../case-context';
+import type { CaseContexts } from '../../shared/case-context';
 import { evaluatePlan, LIVE_STATUSES } from '../domain/plan-progress';
 import { onDayOfMonth, type PlanChange, reschedule } from '../domain/reschedule';
 import { planChangedEvent } from '../plan-events';

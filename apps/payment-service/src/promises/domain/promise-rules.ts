@@ -1,6 +1,6 @@
 import { addDays, daysBetween, type LocalDate, parseLocalDate } from '@clement/payment-plans';
 import { PaymentDomainError, PaymentErrorCode } from '../../shared/payment-errors';
-import { deadlineAfter } from '../../plans/domain/debtor-calendar';
+import { deadlineAfter } from '../../shared/debtor-calendar';
 
 export type PromiseStatus = 'open' | 'kept' | 'broken' | 'cancelled';
 

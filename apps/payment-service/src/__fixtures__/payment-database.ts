@@ -5,12 +5,12 @@ import type { PaymentPolicy } from '@clement/payment-plans';
 import type { Principal } from '@clement/staff-api';
 import { requiredEnv, uniqueName } from '@clement/testing';
 import { DataSource } from 'typeorm';
-import { CaseProjectionRepository } from '../../case-projection/case-projection.repository';
-import { LedgerRepository } from '../../ledger/ledger.repository';
-import { paymentServiceMigrations } from '../../migrations';
-import { PaymentsRepository } from '../../payments/payments.repository';
-import { type PaymentTenant, PaymentTenants } from '../../tenants/payment-tenants';
-import { CaseContexts } from '../case-context';
+import { CaseProjectionRepository } from '../case-projection/case-projection.repository';
+import { LedgerRepository } from '../ledger/ledger.repository';
+import { paymentServiceMigrations } from '../migrations';
+import { PaymentsRepository } from '../payments/payments.repository';
+import { type PaymentTenant, PaymentTenants } from '../tenants/payment-tenants';
+import { CaseContexts } from '../shared/case-context';
 
 /**
  * Integration-test wiring: a fresh payment-service schema on the test PostgreSQL (migrated), the

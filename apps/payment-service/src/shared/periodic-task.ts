@@ -1,6 +1,6 @@
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
-import type { Clock } from '../shared/clock';
+import type { Clock } from './clock';
 
 /** Something a scheduler runs: all that is due at `now`; returns how much it did. */
 export interface DueWork {

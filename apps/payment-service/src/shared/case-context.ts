@@ -5,10 +5,10 @@ import type {
   ProjectedCase,
 } from '../case-projection/case-projection.repository';
 import type { LedgerRepository } from '../ledger/ledger.repository';
-import type { Clock } from '../shared/clock';
-import { PaymentDomainError, PaymentErrorCode } from '../shared/payment-errors';
+import type { Clock } from './clock';
+import { PaymentDomainError, PaymentErrorCode } from './payment-errors';
 import type { PaymentTenant, PaymentTenants } from '../tenants/payment-tenants';
-import { debtorTimeZone, localDateAt } from './domain/debtor-calendar';
+import { debtorTimeZone, localDateAt } from './debtor-calendar';
 
 /** A case as offers, plans, promises and mandates see it: open, with its debtor's calendar. */
 export interface CaseContext {
