@@ -33,14 +33,13 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { fromBinary } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { allTopicDefinitions, caseV1, paymentV1, topicCatalogue } from '@clement/contracts';
 import { ensureInfrastructure, findFreePort } from '@clement/local-infra';
 import {
-  ContentType,
   createKafkajsPort,
-  envelopeToHeaders,
+  eventRecord,
   type KafkaPort,
   type OutgoingRecord,
   provisionTopics,
@@ -567,30 +566,24 @@ async function placeCases(kafka: KafkaPort, tenant: string, count: number): Prom
       currentBalance: { amountMinor: BigInt(balance), currency: 'EUR' },
       daysPastDue: 90 - n * 50,
     }));
-    const message = create(caseV1.CasePlacedSchema, {
-      caseId,
-      debtorId,
-      accounts,
-      totalBalance: { amountMinor: 42_000n, currency: 'EUR' },
-      placedAt,
-    });
-    const id = randomUUID();
-    const partitionKey = `${tenant}:${debtorId}`;
-    records.push({
-      topic: topicCatalogue.caseEvents.name,
-      key: partitionKey,
-      value: Buffer.from(toBinary(caseV1.CasePlacedSchema, message)),
-      headers: envelopeToHeaders({
-        id,
-        source: '/clement/case-service',
-        type: caseV1.CasePlacedSchema.typeName,
-        time: new Date().toISOString(),
-        tenantId: tenant,
-        partitionKey,
-        correlationId: id,
-        contentType: ContentType.protobuf,
-      }),
-    });
+    records.push(
+      eventRecord(
+        topicCatalogue.caseEvents.name,
+        caseV1.CasePlacedSchema,
+        {
+          caseId,
+          debtorId,
+          accounts,
+          totalBalance: { amountMinor: 42_000n, currency: 'EUR' },
+          placedAt,
+        },
+        {
+          tenantId: tenant,
+          partitionKey: `${tenant}:${debtorId}`,
+          source: '/clement/case-service',
+        },
+      ),
+    );
   }
   const producer = kafka.producer();
   await producer.connect();

@@ -8,6 +8,7 @@ export * from './kafka/kafka-readiness';
 export * from './cloudevents/cloud-event-headers';
 export * from './cloudevents/event-codec';
 export * from './cloudevents/event-topic';
+export * from './cloudevents/event-record';
 export * from './outbox/outbox';
 export * from './outbox/outbox-relay';
 export * from './outbox/messaging-migrations';

@@ -13,3 +13,4 @@ export {
   withinMs,
 } from './service-process';
 export { VirtualClock } from './virtual-clock';
+export { type CaseServiceProcess, startCaseService } from './platform';

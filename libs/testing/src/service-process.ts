@@ -6,7 +6,7 @@ import { eventually } from './eventually';
 // Services under test run as real processes, as in production: telemetry must patch modules
 // through Node's own `require`, which Jest replaces.
 
-const REPO_ROOT = join(__dirname, '..', '..', '..');
+export const REPO_ROOT = join(__dirname, '..', '..', '..');
 
 export interface ProcessExit {
   code: number | null;

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { create, type DescMessage, type MessageInitShape, toBinary } from '@bufbuild/protobuf';
+import type { DescMessage, MessageInitShape } from '@bufbuild/protobuf';
 import {
   allTopicDefinitions,
   caseV1,
@@ -11,10 +11,9 @@ import {
   topicCatalogue,
 } from '@clement/contracts';
 import {
-  ContentType,
   createKafkajsPort,
   decodeRecord,
-  envelopeToHeaders,
+  eventRecord,
   type KafkaPort,
   type OutgoingRecord,
   provisionTopics,
@@ -26,6 +25,7 @@ import {
   killServiceProcess,
   requiredEnv,
   type ServiceProcess,
+  startCaseService,
   startServiceProcess,
   uniqueName,
 } from '@clement/testing';
@@ -34,7 +34,6 @@ import { providerTestSecrets, type ProviderTestSecrets } from './dispatch-test-e
 
 // Other apps run from their entry points as processes: an app never imports another app's code.
 const APPS = join(__dirname, '..', '..', '..');
-const CASE_SERVICE_MAIN = join(APPS, 'case-service', 'src', 'main.ts');
 const PROVIDER_SIM_MAIN = join(APPS, 'provider-sim', 'src', 'main.ts');
 
 export interface PlacedDebtor {
@@ -91,30 +90,15 @@ export class SendingPlatform {
     });
     const admin = await this.kafka.admin();
     await provisionTopics(admin, allTopicDefinitions()).finally(() => admin.disconnect());
-    const [casePort, simPort, dispatchPort] = [
-      await findFreePort(),
-      await findFreePort(),
-      await findFreePort(),
-    ];
+    const [simPort, dispatchPort] = [await findFreePort(), await findFreePort()];
     this.dispatchPort = dispatchPort;
     const dispatchUrl = `http://127.0.0.1:${dispatchPort}`;
-    this.processes.push(
-      await startServiceProcess(CASE_SERVICE_MAIN, {
-        ...process.env,
-        DATABASE_URL: requiredEnv('DATABASE_URL'),
-        KAFKA_BROKERS: requiredEnv('KAFKA_BROKERS'),
-        DATABASE_SCHEMA: uniqueName('case_for_sending')
-          .toLowerCase()
-          .replace(/[^a-z0-9_]/g, '_'),
-        PORT: String(casePort),
-        HOST: '127.0.0.1',
-        MIGRATE_ON_START: 'true',
-        HOLD_EXPIRY_INTERVAL_MS: '0',
-        PII_MASTER_KEYS: `it-k1:${randomBytes(32).toString('base64')}`,
-        AUTH_JWT_SECRET: this.jwtSecret,
-      }),
-    );
-    this.caseServiceUrl = `http://127.0.0.1:${casePort}`;
+    const caseService = await startCaseService({
+      jwtSecret: this.jwtSecret,
+      schemaPrefix: 'case_for_sending',
+    });
+    this.processes.push(caseService.process);
+    this.caseServiceUrl = caseService.url;
     this.processes.push(
       await startServiceProcess(PROVIDER_SIM_MAIN, {
         ...process.env,
@@ -435,21 +419,6 @@ export class SendingPlatform {
     init: MessageInitShape<S>,
     source: string,
   ) {
-    const id = randomUUID();
-    return {
-      topic,
-      key: partitionKey,
-      value: Buffer.from(toBinary(schema, create(schema, init))),
-      headers: envelopeToHeaders({
-        id,
-        source,
-        type: schema.typeName,
-        time: new Date().toISOString(),
-        tenantId: this.tenant,
-        partitionKey,
-        correlationId: id,
-        contentType: ContentType.protobuf,
-      }),
-    };
+    return eventRecord(topic, schema, init, { tenantId: this.tenant, partitionKey, source });
   }
 }

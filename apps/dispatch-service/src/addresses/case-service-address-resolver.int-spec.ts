@@ -15,11 +15,10 @@ import {
 } from '@clement/messaging';
 import {
   eventually,
-  findFreePort,
   killServiceProcess,
   requiredEnv,
   type ServiceProcess,
-  startServiceProcess,
+  startCaseService,
   uniqueName,
 } from '@clement/testing';
 import { SignJWT } from 'jose';
@@ -29,7 +28,6 @@ import { CaseServiceAddressResolver } from './case-service-address-resolver';
 
 // The client against a real case-service, run as a process from its entry point: an app never
 // imports another app's code, so this is the only honest way to put the two together here.
-const CASE_SERVICE_MAIN = join(__dirname, '..', '..', '..', 'case-service', 'src', 'main.ts');
 const PHONE = '+447700900456';
 
 jest.setTimeout(180_000);
@@ -66,22 +64,12 @@ describe('CaseServiceAddressResolver against case-service', () => {
     });
     const admin = await kafka.admin();
     await provisionTopics(admin, allTopicDefinitions()).finally(() => admin.disconnect());
-    const port = await findFreePort();
-    caseService = await startServiceProcess(CASE_SERVICE_MAIN, {
-      ...process.env,
-      DATABASE_URL: requiredEnv('DATABASE_URL'),
-      KAFKA_BROKERS: requiredEnv('KAFKA_BROKERS'),
-      DATABASE_SCHEMA: uniqueName('case_for_dispatch')
-        .toLowerCase()
-        .replace(/[^a-z0-9_]/g, '_'),
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      MIGRATE_ON_START: 'true',
-      HOLD_EXPIRY_INTERVAL_MS: '0',
-      PII_MASTER_KEYS: `it-k1:${randomBytes(32).toString('base64')}`,
-      AUTH_JWT_SECRET: secret,
+    const started = await startCaseService({
+      jwtSecret: secret,
+      schemaPrefix: 'case_for_dispatch',
     });
-    baseUrl = `http://127.0.0.1:${port}`;
+    caseService = started.process;
+    baseUrl = started.url;
     const put = await call(
       'PUT',
       `/v1/admin/tenants/${tenant}`,

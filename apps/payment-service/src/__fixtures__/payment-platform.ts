@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { create, type DescMessage, type MessageInitShape, toBinary } from '@bufbuild/protobuf';
+import type { DescMessage, MessageInitShape } from '@bufbuild/protobuf';
 import {
   allTopicDefinitions,
   caseV1,
@@ -10,10 +9,9 @@ import {
   topicCatalogue,
 } from '@clement/contracts';
 import {
-  ContentType,
   createKafkajsPort,
   decodeRecord,
-  envelopeToHeaders,
+  eventRecord,
   type KafkaPort,
   type OutgoingRecord,
   provisionTopics,
@@ -25,15 +23,11 @@ import {
   killServiceProcess,
   requiredEnv,
   type ServiceProcess,
-  startServiceProcess,
+  startCaseService,
   uniqueName,
 } from '@clement/testing';
 import { SignJWT } from 'jose';
-
-// Other apps run from their entry points as processes: an app never imports another app's code.
-const APPS = join(__dirname, '..', '..', '..');
-const CASE_SERVICE_MAIN = join(APPS, 'case-service', 'src', 'main.ts');
-const PROVIDER_SIM_MAIN = join(APPS, 'provider-sim', 'src', 'main.ts');
+import { startSandboxPsp } from './sandbox-psp-process';
 
 export interface PlacedAccount {
   reference: string;
@@ -82,46 +76,22 @@ export class PaymentPlatform {
     });
     const admin = await this.kafka.admin();
     await provisionTopics(admin, allTopicDefinitions()).finally(() => admin.disconnect());
-    const [casePort, simPort, paymentPort] = [
-      await findFreePort(),
-      await findFreePort(),
-      await findFreePort(),
-    ];
+    const paymentPort = await findFreePort();
     this.paymentPort = paymentPort;
-    this.processes.push(
-      await startServiceProcess(CASE_SERVICE_MAIN, {
-        ...process.env,
-        DATABASE_URL: requiredEnv('DATABASE_URL'),
-        KAFKA_BROKERS: requiredEnv('KAFKA_BROKERS'),
-        DATABASE_SCHEMA: uniqueName('case_for_pay')
-          .toLowerCase()
-          .replace(/[^a-z0-9_]/g, '_'),
-        PORT: String(casePort),
-        HOST: '127.0.0.1',
-        MIGRATE_ON_START: 'true',
-        HOLD_EXPIRY_INTERVAL_MS: '0',
-        PII_MASTER_KEYS: `it-k1:${randomBytes(32).toString('base64')}`,
-        AUTH_JWT_SECRET: this.jwtSecret,
-      }),
-    );
-    this.caseServiceUrl = `http://127.0.0.1:${casePort}`;
-    this.processes.push(
-      await startServiceProcess(PROVIDER_SIM_MAIN, {
-        ...process.env,
-        PORT: String(simPort),
-        HOST: '127.0.0.1',
-        PUBLIC_URL: `http://127.0.0.1:${simPort}`,
-        // The simulator's messaging providers are not used here, but it checks their settings.
-        TWILIO_ACCOUNT_SID: `AC${randomBytes(16).toString('hex')}`,
-        TWILIO_AUTH_TOKEN: randomBytes(16).toString('hex'),
-        SENDGRID_API_KEY: `SG.${randomBytes(16).toString('hex')}`,
-        PSP_SECRET_KEY: this.pspSecretKey,
-        PSP_WEBHOOK_SECRET: this.webhookSecret,
-        PSP_WEBHOOK_URL: `http://127.0.0.1:${paymentPort}/webhooks/psp/sandbox`,
-        PSP_COLLECTION_SETTLE_AFTER_MS: '200',
-      }),
-    );
-    this.simUrl = `http://127.0.0.1:${simPort}`;
+    const caseService = await startCaseService({
+      jwtSecret: this.jwtSecret,
+      schemaPrefix: 'case_for_pay',
+    });
+    this.processes.push(caseService.process);
+    this.caseServiceUrl = caseService.url;
+    const sim = await startSandboxPsp({
+      secretKey: this.pspSecretKey,
+      webhookSecret: this.webhookSecret,
+      webhookUrl: `http://127.0.0.1:${paymentPort}/webhooks/psp/sandbox`,
+      collectionSettleAfterMs: 200,
+    });
+    this.processes.push(sim.process);
+    this.simUrl = sim.url;
     const created = await fetch(`${this.caseServiceUrl}/v1/admin/tenants/${this.tenant}`, {
       method: 'PUT',
       headers: this.auth(await this.mint(['platform-admin'])),
@@ -278,22 +248,11 @@ export class PaymentPlatform {
     partitionKey: string,
     init: MessageInitShape<S>,
   ): OutgoingRecord {
-    const id = randomUUID();
-    return {
-      topic: topicCatalogue.crmInbound.name,
-      key: partitionKey,
-      value: Buffer.from(toBinary(schema, create(schema, init))),
-      headers: envelopeToHeaders({
-        id,
-        source: '/crm/acme',
-        type: schema.typeName,
-        time: new Date().toISOString(),
-        tenantId: this.tenant,
-        partitionKey,
-        correlationId: id,
-        contentType: ContentType.protobuf,
-      }),
-    };
+    return eventRecord(topicCatalogue.crmInbound.name, schema, init, {
+      tenantId: this.tenant,
+      partitionKey,
+      source: '/crm/acme',
+    });
   }
 
   private async publishAll(records: readonly OutgoingRecord[]): Promise<void> {

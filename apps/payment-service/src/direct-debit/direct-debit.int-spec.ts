@@ -1,16 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { paymentV1 } from '@clement/contracts';
 import {
   eventually,
-  findFreePort,
   killServiceProcess,
   type ServiceProcess,
-  startServiceProcess,
   stopGracefully,
 } from '@clement/testing';
+import { startSandboxPsp } from '../__fixtures__/sandbox-psp-process';
 import { MakeOffer } from '../offers/make-offer.use-case';
 import { OffersRepository } from '../offers/offers.repository';
 import {
@@ -34,7 +32,6 @@ import { SetUpMandate } from './use-cases/set-up-mandate.use-case';
 
 // The sandbox PSP is provider-sim, run as a process; its webhooks arrive at a local server that
 // verifies them with the adapter and applies mandate events as the service's endpoint does.
-const SIM_MAIN = join(__dirname, '..', '..', '..', 'provider-sim', 'src', 'main.ts');
 const SECRET_KEY = `sk_test_${randomBytes(12).toString('hex')}`;
 const WEBHOOK_SECRET = `whsec_${randomBytes(12).toString('hex')}`;
 
@@ -106,21 +103,13 @@ describe('direct debit through the sandbox PSP (provider-sim, PostgreSQL)', () =
     });
     await new Promise<void>((resolve) => receiver?.listen(0, '127.0.0.1', resolve));
     const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-    const port = await findFreePort();
-    simUrl = `http://127.0.0.1:${port}`;
-    sim = await startServiceProcess(SIM_MAIN, {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      TWILIO_ACCOUNT_SID: `AC${randomBytes(16).toString('hex')}`,
-      TWILIO_AUTH_TOKEN: randomBytes(16).toString('hex'),
-      SENDGRID_API_KEY: `SG.${randomBytes(16).toString('hex')}`,
-      PUBLIC_URL: simUrl,
-      PSP_SECRET_KEY: SECRET_KEY,
-      PSP_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      PSP_WEBHOOK_URL: `${receiverUrl}/webhooks/psp/sandbox`,
-      PSP_COLLECTION_SETTLE_AFTER_MS: '100',
+    const started = await startSandboxPsp({
+      secretKey: SECRET_KEY,
+      webhookSecret: WEBHOOK_SECRET,
+      webhookUrl: `${receiverUrl}/webhooks/psp/sandbox`,
     });
+    sim = started.process;
+    simUrl = started.url;
     psp = new SandboxPsp({
       baseUrl: simUrl,
       secretKey: SECRET_KEY,

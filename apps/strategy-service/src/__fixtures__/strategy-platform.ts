@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { create, type DescMessage, type MessageInitShape, toBinary } from '@bufbuild/protobuf';
+import type { DescMessage, MessageInitShape } from '@bufbuild/protobuf';
 import {
   allTopicDefinitions,
   type dispatchV1,
@@ -7,10 +6,9 @@ import {
   topicCatalogue,
 } from '@clement/contracts';
 import {
-  ContentType,
   createKafkajsPort,
   decodeRecord,
-  envelopeToHeaders,
+  eventRecord,
   type KafkaPort,
   type OutgoingRecord,
   provisionTopics,
@@ -118,23 +116,11 @@ export class StrategyTestPlatform {
     schema: S,
     init: MessageInitShape<S>,
   ): OutgoingRecord {
-    const id = randomUUID();
-    const partitionKey = `${this.tenant}:${debtorId}`;
-    return {
-      topic,
-      key: partitionKey,
-      value: Buffer.from(toBinary(schema, create(schema, init))),
-      headers: envelopeToHeaders({
-        id,
-        source: `/clement/${topic.split('.')[0]}-service`,
-        type: schema.typeName,
-        time: new Date().toISOString(),
-        tenantId: this.tenant,
-        partitionKey,
-        correlationId: id,
-        contentType: ContentType.protobuf,
-      }),
-    };
+    return eventRecord(topic, schema, init, {
+      tenantId: this.tenant,
+      partitionKey: `${this.tenant}:${debtorId}`,
+      source: `/clement/${topic.split('.')[0]}-service`,
+    });
   }
 
   async publishAll(records: readonly OutgoingRecord[]): Promise<void> {

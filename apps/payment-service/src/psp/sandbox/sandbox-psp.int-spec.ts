@@ -1,23 +1,20 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import {
   eventually,
   findFreePort,
   killServiceProcess,
   type ServiceProcess,
-  startServiceProcess,
   stopGracefully,
 } from '@clement/testing';
+import { startSandboxPsp } from '../../__fixtures__/sandbox-psp-process';
 import { type PspEvent, PspError, WebhookVerificationError } from '../psp-port';
 import { SandboxPsp } from './sandbox-psp';
 
 // The sandbox PSP is provider-sim, run as a real process; its webhooks arrive at a local node:http
 // server that verifies them with the adapter's verifyWebhook, as the service's endpoint does.
 
-const REPO_ROOT = join(__dirname, '..', '..', '..', '..', '..');
-const SIM_MAIN = join(REPO_ROOT, 'apps', 'provider-sim', 'src', 'main.ts');
 const SECRET_KEY = `sk_test_${randomBytes(12).toString('hex')}`;
 const WEBHOOK_SECRET = `whsec_${randomBytes(12).toString('hex')}`;
 const RETURN_URL = 'https://portal.test/pay/return';
@@ -117,21 +114,13 @@ describe('SandboxPsp against the provider-sim process', () => {
       });
     });
     const receiverUrl = await listen(receiver);
-    const port = await findFreePort();
-    simUrl = `http://127.0.0.1:${port}`;
-    sim = await startServiceProcess(SIM_MAIN, {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      TWILIO_ACCOUNT_SID: `AC${randomBytes(16).toString('hex')}`,
-      TWILIO_AUTH_TOKEN: randomBytes(16).toString('hex'),
-      SENDGRID_API_KEY: `SG.${randomBytes(16).toString('hex')}`,
-      PUBLIC_URL: simUrl,
-      PSP_SECRET_KEY: SECRET_KEY,
-      PSP_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      PSP_WEBHOOK_URL: `${receiverUrl}/webhooks/psp/sandbox`,
-      PSP_COLLECTION_SETTLE_AFTER_MS: '100',
+    const started = await startSandboxPsp({
+      secretKey: SECRET_KEY,
+      webhookSecret: WEBHOOK_SECRET,
+      webhookUrl: `${receiverUrl}/webhooks/psp/sandbox`,
     });
+    sim = started.process;
+    simUrl = started.url;
     psp = new SandboxPsp({
       baseUrl: simUrl,
       secretKey: SECRET_KEY,
