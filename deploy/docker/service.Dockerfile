@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # Image of a Clement Node service that has no Dockerfile of its own yet (dispatch-service,
-# strategy-service, payment-service, provider-sim); the same stages as apps/case-service/Dockerfile. Build from
-# the repository root:
+# strategy-service, payment-service, provider-sim); the same stages as
+# apps/case-service/Dockerfile. Build from the repository root:
 #   docker build -f deploy/docker/service.Dockerfile --build-arg SERVICE=dispatch-service \
 #     -t clement/dispatch-service .
 # Runs the service by default; a service with migrations has them at
