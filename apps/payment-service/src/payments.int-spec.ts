@@ -85,7 +85,7 @@ describe('payment-service payments (real Kafka, PostgreSQL, case-service and the
     });
   }
 
-  async function started(caseId: string, body: Record<string, unknown>): Promise<PaymentBody> {
+  async function startPayment(caseId: string, body: Record<string, unknown>): Promise<PaymentBody> {
     const response = await payNow(caseId, body);
     expect(response.status).toBe(201);
     return (await response.json()) as PaymentBody;
@@ -140,13 +140,13 @@ describe('payment-service payments (real Kafka, PostgreSQL, case-service and the
       { reference: 'newer', balanceMinor: 12_000, daysPastDue: 40 },
       { reference: 'older', balanceMinor: 30_000, daysPastDue: 95 },
     ]);
-    const started_ = await started(debt.caseId, { purpose: 'part', amountMinor: 35_000 });
-    expect(started_).toMatchObject({ status: 'initiated', amountMinor: 35_000 });
-    expect(started_.redirectUrl).toMatch(/\/psp\/pay\/pi_/);
+    const pending = await startPayment(debt.caseId, { purpose: 'part', amountMinor: 35_000 });
+    expect(pending).toMatchObject({ status: 'initiated', amountMinor: 35_000 });
+    expect(pending.redirectUrl).toMatch(/\/psp\/pay\/pi_/);
 
-    await confirm(started_.redirectUrl!, '4242424242424242');
+    await confirm(pending.redirectUrl!, '4242424242424242');
     const succeeded = await eventually(async () => {
-      const seen = await payment(started_.paymentId);
+      const seen = await payment(pending.paymentId);
       expect(seen.status).toBe('succeeded');
       return seen;
     });
@@ -156,7 +156,7 @@ describe('payment-service payments (real Kafka, PostgreSQL, case-service and the
       { accountId: debt.accountIds['newer'], amountMinor: 5_000 },
     ]);
 
-    const [event] = await simEvents(started_.paymentId, 'payment_intent.succeeded');
+    const [event] = await simEvents(pending.paymentId, 'payment_intent.succeeded');
     const redelivered = await fetch(`${platform.simUrl}/psp/control/events/${event.id}/redeliver`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -164,7 +164,7 @@ describe('payment-service payments (real Kafka, PostgreSQL, case-service and the
     });
     expect(redelivered.status).toBe(200);
     expect(((await redelivered.json()) as { statuses: number[] }).statuses).toEqual([200, 200]);
-    const deliveries = (await simEvents(started_.paymentId, 'payment_intent.succeeded'))[0]
+    const deliveries = (await simEvents(pending.paymentId, 'payment_intent.succeeded'))[0]
       .deliveries;
     expect(deliveries.filter((delivery) => delivery.status === 200)).toHaveLength(3);
 
@@ -184,15 +184,15 @@ describe('payment-service payments (real Kafka, PostgreSQL, case-service and the
     );
     await sleep(1_000);
     expect((await platform.caseView(debt.caseId)).totalBalanceMinor).toBe(7_000);
-    const types = (await paymentEvents(started_.paymentId)).map((seen) => seen.type);
+    const types = (await paymentEvents(pending.paymentId)).map((seen) => seen.type);
     expect(types.filter((type) => type === 'PaymentSucceeded')).toHaveLength(1);
     expect(types).toContain('PaymentInitiated');
   });
 
   it('refuses forged, tampered, stale and unreadable webhooks and changes nothing', async () => {
     const debt = await placed([{ reference: 'only', balanceMinor: 20_000, daysPastDue: 60 }]);
-    const started_ = await started(debt.caseId, { purpose: 'full' });
-    const intentId = new URL(started_.redirectUrl!).pathname.split('/').pop()!;
+    const pending = await startPayment(debt.caseId, { purpose: 'full' });
+    const intentId = new URL(pending.redirectUrl!).pathname.split('/').pop()!;
     const now = Math.floor(Date.now() / 1000);
     const body = JSON.stringify({
       id: `evt_forged_${randomUUID()}`,
@@ -206,7 +206,7 @@ describe('payment-service payments (real Kafka, PostgreSQL, case-service and the
           amount: 20_000,
           currency: 'eur',
           status: 'succeeded',
-          metadata: { payment_id: started_.paymentId, tenant_id: platform.tenant },
+          metadata: { payment_id: pending.paymentId, tenant_id: platform.tenant },
         },
       },
     });
@@ -233,16 +233,16 @@ describe('payment-service payments (real Kafka, PostgreSQL, case-service and the
     );
     expect((await post({})).status).toBe(400);
     expect((await post({ 'psp-signature': 'garbage' })).status).toBe(400);
-    const wrongPsp = await post({ 'psp-signature': sign(platform.webhookSecret, now) });
+    const genuine = await post({ 'psp-signature': sign(platform.webhookSecret, now) });
     // The same event correctly signed is accepted: the refusals above were about the signature.
-    expect(wrongPsp.status).toBe(200);
+    expect(genuine.status).toBe(200);
 
     expect(await pspEventCount()).toBe(before + 1);
   });
 
   it('changes nothing for refused webhooks: the payment stays initiated and the ledger untouched', async () => {
     const debt = await placed([{ reference: 'only', balanceMinor: 9_000, daysPastDue: 30 }]);
-    const started_ = await started(debt.caseId, { purpose: 'full' });
+    const pending = await startPayment(debt.caseId, { purpose: 'full' });
     const body = JSON.stringify({
       id: `evt_${randomUUID()}`,
       object: 'event',
@@ -250,10 +250,10 @@ describe('payment-service payments (real Kafka, PostgreSQL, case-service and the
       created: Math.floor(Date.now() / 1000),
       data: {
         object: {
-          id: new URL(started_.redirectUrl!).pathname.split('/').pop(),
+          id: new URL(pending.redirectUrl!).pathname.split('/').pop(),
           amount: 9_000,
           currency: 'eur',
-          metadata: { payment_id: started_.paymentId, tenant_id: platform.tenant },
+          metadata: { payment_id: pending.paymentId, tenant_id: platform.tenant },
         },
       },
     });
@@ -265,7 +265,7 @@ describe('payment-service payments (real Kafka, PostgreSQL, case-service and the
       body,
     });
     expect(response.status).toBe(403);
-    expect((await payment(started_.paymentId)).status).toBe('initiated');
+    expect((await payment(pending.paymentId)).status).toBe('initiated');
     const book = await ledger(debt.caseId);
     expect(book.totalBalanceMinor).toBe(9_000);
     expect(book.entries.map((entry) => entry.kind)).toEqual(['placed']);
@@ -273,20 +273,20 @@ describe('payment-service payments (real Kafka, PostgreSQL, case-service and the
 
   it('records a declined card, then the retry on the same page; 3-D Secure approve and deny', async () => {
     const debt = await placed([{ reference: 'only', balanceMinor: 15_000, daysPastDue: 50 }]);
-    const first = await started(debt.caseId, { purpose: 'part', amountMinor: 5_000 });
+    const first = await startPayment(debt.caseId, { purpose: 'part', amountMinor: 5_000 });
     await confirm(first.redirectUrl!, '4000000000000002');
     await eventually(async () => expect((await payment(first.paymentId)).status).toBe('failed'));
     expect((await payment(first.paymentId)).status).toBe('failed');
     await confirm(first.redirectUrl!, '4242424242424242');
     await eventually(async () => expect((await payment(first.paymentId)).status).toBe('succeeded'));
 
-    const secure = await started(debt.caseId, { purpose: 'part', amountMinor: 4_000 });
+    const secure = await startPayment(debt.caseId, { purpose: 'part', amountMinor: 4_000 });
     await confirm(secure.redirectUrl!, '4000000000003220', 'approve');
     await eventually(async () =>
       expect((await payment(secure.paymentId)).status).toBe('succeeded'),
     );
 
-    const denied = await started(debt.caseId, { purpose: 'part', amountMinor: 1_000 });
+    const denied = await startPayment(debt.caseId, { purpose: 'part', amountMinor: 1_000 });
     await confirm(denied.redirectUrl!, '4000000000003220', 'deny');
     await eventually(async () => {
       const seen = await payment(denied.paymentId);
@@ -299,7 +299,7 @@ describe('payment-service payments (real Kafka, PostgreSQL, case-service and the
 
   it('refunds part of a payment and takes a chargeback: balances rise again by what left', async () => {
     const debt = await placed([{ reference: 'only', balanceMinor: 10_000, daysPastDue: 70 }]);
-    const paid = await started(debt.caseId, { purpose: 'part', amountMinor: 8_000 });
+    const paid = await startPayment(debt.caseId, { purpose: 'part', amountMinor: 8_000 });
     await confirm(paid.redirectUrl!, '4242424242424242');
     await eventually(async () => expect((await payment(paid.paymentId)).status).toBe('succeeded'));
 
@@ -353,8 +353,8 @@ describe('payment-service payments (real Kafka, PostgreSQL, case-service and the
   it('holds an overpayment as credit and refunds it from the credit first', async () => {
     const debt = await placed([{ reference: 'only', balanceMinor: 6_000, daysPastDue: 20 }]);
     // Two payments started while 6,000 was owed; both are paid.
-    const a = await started(debt.caseId, { purpose: 'part', amountMinor: 5_000 });
-    const b = await started(debt.caseId, { purpose: 'part', amountMinor: 4_000 });
+    const a = await startPayment(debt.caseId, { purpose: 'part', amountMinor: 5_000 });
+    const b = await startPayment(debt.caseId, { purpose: 'part', amountMinor: 4_000 });
     await confirm(a.redirectUrl!, '4242424242424242');
     await eventually(async () => expect((await payment(a.paymentId)).status).toBe('succeeded'));
     await confirm(b.redirectUrl!, '4242424242424242');
@@ -382,7 +382,7 @@ describe('payment-service payments (real Kafka, PostgreSQL, case-service and the
     const debt: PlacedCase = await placed([
       { reference: 'only', balanceMinor: 20_000, daysPastDue: 45 },
     ]);
-    const paid = await started(debt.caseId, { purpose: 'part', amountMinor: 7_500 });
+    const paid = await startPayment(debt.caseId, { purpose: 'part', amountMinor: 7_500 });
     await confirm(paid.redirectUrl!, '4242424242424242');
     await eventually(async () => expect((await payment(paid.paymentId)).status).toBe('succeeded'));
     await eventually(
